@@ -1,0 +1,48 @@
+package io.inmesh.api;
+
+/**
+ * The one entry point instrumentation advice calls for an outbound call: {@code Mesh.outbound}.
+ *
+ * <p>This class lives on the bootstrap class path so that advice inlined into any class, JDK
+ * classes included, can reach it. It is compiled for Java 8 and holds no logic: the agent runtime,
+ * loaded in its own class loader, installs the handler once it has started. Until then, and if
+ * the handler ever throws, every call passes through untouched.
+ */
+public final class Mesh {
+
+  private static volatile MeshHandler handler;
+
+  private Mesh() {}
+
+  /**
+   * Routes one outbound call.
+   *
+   * @return the mesh's decision, or null to let the call proceed exactly as the application wrote it
+   */
+  public static Decision outbound(MeshRequest request) {
+    MeshHandler h = handler;
+    if (h == null) {
+      return null;
+    }
+    try {
+      return h.outbound(request);
+    } catch (Throwable t) {
+      h.failed(t);
+      return null;
+    }
+  }
+
+  /** Installs the runtime's handler; only the first call takes effect. */
+  public static synchronized boolean install(MeshHandler meshHandler) {
+    if (handler != null || meshHandler == null) {
+      return false;
+    }
+    handler = meshHandler;
+    return true;
+  }
+
+  /** True once a runtime has installed its handler. */
+  public static boolean active() {
+    return handler != null;
+  }
+}

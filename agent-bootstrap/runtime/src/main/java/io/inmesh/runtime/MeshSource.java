@@ -1,0 +1,17 @@
+package io.inmesh.runtime;
+
+import io.inmesh.policies.MeshSnapshot;
+import io.inmesh.policies.route.RouteTable;
+
+/** Where the data plane reads the mesh from: the xDS client, seen from the hot path. */
+interface MeshSource {
+
+  /** The current snapshot (a volatile read). */
+  MeshSnapshot snapshot();
+
+  /**
+   * The route table of a target, watching it if it is new; null means pass-through. The first
+   * call for a new target may wait up to the resource timeout; later calls never wait.
+   */
+  RouteTable routesFor(String target);
+}

@@ -1,0 +1,105 @@
+package io.inmesh.instrumentation;
+
+import static net.bytebuddy.matcher.ElementMatchers.any;
+import static net.bytebuddy.matcher.ElementMatchers.is;
+import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+
+import io.inmesh.api.Mesh;
+import io.inmesh.instrumentation.http.jdk.JdkHttpClientInstrumentation;
+import io.inmesh.instrumentation.http.urlconnection.UrlConnectionInstrumentation;
+import io.inmesh.policies.log.AgentLog;
+import java.lang.instrument.Instrumentation;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.utility.JavaModule;
+
+/**
+ * Installs the client instrumentations into the JVM.
+ *
+ * <p>Advice inlined into JDK classes references {@link Mesh} and friends, which live in the
+ * bootstrap loader's unnamed module; named JDK modules do not read it by default, so this adds the
+ * read edges up front (before the JDK HTTP client classes are even loaded) and checks them.
+ */
+public final class ClientInstrumentation {
+
+  private static final AgentLog LOG = AgentLog.get(ClientInstrumentation.class);
+
+  /** The JDK modules our advice is inlined into. */
+  static final List<String> ADVISED_JDK_MODULES = List.of("java.base", "java.net.http");
+
+  private ClientInstrumentation() {}
+
+  public static List<LibraryInstrumentation> all() {
+    return List.of(new JdkHttpClientInstrumentation(), new UrlConnectionInstrumentation());
+  }
+
+  /**
+   * @param agentLoader the agent's own class loader, whose classes are never instrumented
+   */
+  public static void install(Instrumentation inst, ClassLoader agentLoader,
+      List<LibraryInstrumentation> libraries) {
+    addReadEdges(inst);
+    AgentBuilder builder = new AgentBuilder.Default()
+        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+        .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
+        .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+        .with(new FailureListener())
+        .ignore(nameStartsWith("net.bytebuddy.")
+            .or(nameStartsWith("io.inmesh."))
+            .or(nameStartsWith("jdk.internal.reflect."))
+            .or(isSynthetic()))
+        .or(any(), is(agentLoader));
+    for (LibraryInstrumentation library : libraries) {
+      builder = library.extend(builder);
+    }
+    builder.installOn(inst);
+    LOG.debug("instrumented %s", libraries.stream().map(LibraryInstrumentation::name).toList());
+  }
+
+  private static void addReadEdges(Instrumentation inst) {
+    Module api = Mesh.class.getModule();
+    for (String name : ADVISED_JDK_MODULES) {
+      Optional<Module> module = ModuleLayer.boot().findModule(name);
+      if (module.isEmpty()) {
+        continue;
+      }
+      inst.redefineModule(module.get(), Set.of(api), Map.of(), Map.of(), Set.of(), Map.of());
+      if (!module.get().canRead(api)) {
+        throw new IllegalStateException(name + " cannot read the Inmesh bootstrap API");
+      }
+    }
+  }
+
+  /** True when every advised JDK module reads the bootstrap API (checked by tests). */
+  public static boolean readEdgesInPlace() {
+    Module api = Mesh.class.getModule();
+    for (String name : ADVISED_JDK_MODULES) {
+      Optional<Module> module = ModuleLayer.boot().findModule(name);
+      if (module.isPresent() && !module.get().canRead(api)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Logs a type we meant to instrument but could not, once, instead of failing silently. */
+  private static final class FailureListener extends AgentBuilder.Listener.Adapter {
+    @Override
+    public void onError(String typeName, ClassLoader classLoader, JavaModule module,
+        boolean loaded, Throwable throwable) {
+      LOG.warn(throwable, "could not instrument %s, its calls pass through untouched", typeName);
+    }
+
+    @Override
+    public void onTransformation(TypeDescription typeDescription, ClassLoader classLoader,
+        JavaModule module, boolean loaded, DynamicType dynamicType) {
+      LOG.debug("instrumented %s", typeDescription.getName());
+    }
+  }
+}

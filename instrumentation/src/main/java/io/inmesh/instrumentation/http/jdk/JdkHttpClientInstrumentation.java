@@ -1,0 +1,48 @@
+package io.inmesh.instrumentation.http.jdk;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.returns;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import io.inmesh.api.Decision;
+import io.inmesh.api.DecisionCarrier;
+import io.inmesh.instrumentation.LibraryInstrumentation;
+import java.lang.reflect.Modifier;
+import java.net.InetSocketAddress;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.implementation.FieldAccessor;
+
+/**
+ * {@code java.net.http.HttpClient} (send and sendAsync, HTTP/1.1 and HTTP/2).
+ *
+ * <p>Every exchange asks its internal request {@code HttpRequestImpl.getAddress()} where to connect;
+ * the connection pools (HTTP/1.1 and HTTP/2) key on that address too, so answering it with the
+ * chosen endpoint both dials the endpoint and keeps a kept-alive connection to one endpoint from
+ * carrying a call routed to another. The request's URI is left alone, so the {@code Host} header,
+ * the request line and TLS server name are those the application wrote. The decision is taken once
+ * per request object and kept in a field the agent adds; redirects and retries create new request
+ * objects and are routed afresh.
+ */
+public final class JdkHttpClientInstrumentation implements LibraryInstrumentation {
+
+  static final String REQUEST_IMPL = "jdk.internal.net.http.HttpRequestImpl";
+  static final String DECISION_FIELD = "inmeshDecision";
+
+  @Override
+  public String name() {
+    return "http.jdk";
+  }
+
+  @Override
+  public AgentBuilder extend(AgentBuilder builder) {
+    return builder.type(named(REQUEST_IMPL))
+        .transform((b, type, loader, module, domain) -> b
+            .defineField(DECISION_FIELD, Decision.class, Modifier.PRIVATE | Modifier.VOLATILE)
+            .implement(DecisionCarrier.class)
+            .intercept(FieldAccessor.ofField(DECISION_FIELD))
+            .visit(Advice.to(GetAddressAdvice.class)
+                .on(named("getAddress").and(takesArguments(0))
+                    .and(returns(InetSocketAddress.class)))));
+  }
+}

@@ -1,0 +1,43 @@
+package io.inmesh.instrumentation.http.urlconnection;
+
+import static net.bytebuddy.matcher.ElementMatchers.isStatic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import io.inmesh.instrumentation.LibraryInstrumentation;
+import java.net.Proxy;
+import java.net.URL;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+
+/**
+ * {@code java.net.HttpURLConnection} for {@code http:} URLs (the JDK's
+ * {@code sun.net.www.protocol.http.HttpURLConnection}).
+ *
+ * <p>The connection obtains its transport from {@code sun.net.www.http.HttpClient.New(URL, Proxy,
+ * int, boolean, HttpURLConnection)}, which looks up and later returns kept-alive connections by
+ * that URL's host and port. Handing it the endpoint's {@code ip:port} URL dials the endpoint and
+ * keys keep-alive by endpoint, while the connection's own URL (which writes the request line's
+ * path and the {@code Host} header) stays as the application wrote it. {@code https:} goes through
+ * {@code HttpsClient.New} and is not routed yet.
+ */
+public final class UrlConnectionInstrumentation implements LibraryInstrumentation {
+
+  static final String HTTP_CLIENT = "sun.net.www.http.HttpClient";
+
+  @Override
+  public String name() {
+    return "http.urlconnection";
+  }
+
+  @Override
+  public AgentBuilder extend(AgentBuilder builder) {
+    return builder.type(named(HTTP_CLIENT))
+        .transform((b, type, loader, module, domain) -> b
+            .visit(Advice.to(NewHttpClientAdvice.class)
+                .on(named("New").and(isStatic()).and(takesArguments(5))
+                    .and(takesArgument(0, URL.class))
+                    .and(takesArgument(1, Proxy.class)))));
+  }
+}

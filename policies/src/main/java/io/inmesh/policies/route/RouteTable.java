@@ -1,0 +1,95 @@
+package io.inmesh.policies.route;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code config.route.v3.RouteConfiguration}, with virtual host selection precompiled in Envoy's
+ * order: exact domain, then suffix wildcards ({@code *.example.com}) longest first, then prefix
+ * wildcards ({@code example.*}) longest first, then {@code *}. Domains compare case-insensitively.
+ * The authority is tried as written (with its port) and then without the port, because Istio lists
+ * both forms but other control planes often list only the bare name.
+ */
+public final class RouteTable {
+
+  private final String name;
+  private final List<VirtualHost> virtualHosts;
+  private final Map<String, VirtualHost> exact = new HashMap<>();
+  private final List<Wildcard> suffixes = new ArrayList<>();
+  private final List<Wildcard> prefixes = new ArrayList<>();
+  private final VirtualHost fallback;
+
+  private record Wildcard(String part, VirtualHost host) {}
+
+  public RouteTable(String name, List<VirtualHost> virtualHosts) {
+    this.name = name;
+    this.virtualHosts = List.copyOf(virtualHosts);
+    VirtualHost any = null;
+    for (VirtualHost vh : this.virtualHosts) {
+      for (String raw : vh.domains()) {
+        String domain = raw.toLowerCase(Locale.ROOT);
+        if (domain.equals("*")) {
+          if (any == null) {
+            any = vh;
+          }
+        } else if (domain.startsWith("*")) {
+          suffixes.add(new Wildcard(domain.substring(1), vh));
+        } else if (domain.endsWith("*")) {
+          prefixes.add(new Wildcard(domain.substring(0, domain.length() - 1), vh));
+        } else {
+          exact.putIfAbsent(domain, vh);
+        }
+      }
+    }
+    Comparator<Wildcard> longestFirst = Comparator.comparingInt(w -> -w.part().length());
+    suffixes.sort(longestFirst);
+    prefixes.sort(longestFirst);
+    this.fallback = any;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public List<VirtualHost> virtualHosts() {
+    return virtualHosts;
+  }
+
+  /** The virtual host for this authority ({@code host} or {@code host:port}), or null. */
+  public VirtualHost select(String authority) {
+    String host = authority.toLowerCase(Locale.ROOT);
+    VirtualHost found = selectSpecific(host);
+    if (found == null) {
+      int colon = host.lastIndexOf(':');
+      if (colon > 0 && host.indexOf(']', colon) < 0) {
+        found = selectSpecific(host.substring(0, colon));
+      }
+    }
+    return found != null ? found : fallback;
+  }
+
+  private VirtualHost selectSpecific(String host) {
+    VirtualHost vh = exact.get(host);
+    if (vh != null) {
+      return vh;
+    }
+    for (int i = 0; i < suffixes.size(); i++) {
+      Wildcard w = suffixes.get(i);
+      // Envoy requires the wildcard to match at least one character.
+      if (host.length() > w.part().length() && host.endsWith(w.part())) {
+        return w.host();
+      }
+    }
+    for (int i = 0; i < prefixes.size(); i++) {
+      Wildcard w = prefixes.get(i);
+      if (host.length() > w.part().length() && host.startsWith(w.part())) {
+        return w.host();
+      }
+    }
+    return null;
+  }
+}
