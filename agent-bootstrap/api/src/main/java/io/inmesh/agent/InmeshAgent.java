@@ -47,13 +47,26 @@ public final class InmeshAgent {
         return;
       }
       File agentJar = AgentJar.locate();
-      AgentJar.Unpacked unpacked = AgentJar.unpack(agentJar);
-      inst.appendToBootstrapClassLoaderSearch(new JarFile(unpacked.bootstrapApi()));
+      final AgentJar.Unpacked unpacked = AgentJar.unpack(agentJar);
+      final Instrumentation instrumentation = inst;
+      // The runtime appends the API to the bootstrap class path only once it knows it will route:
+      // an idle agent leaves the JVM's class path (and its class data sharing) alone.
+      Runnable appendBootstrapApi = new Runnable() {
+        @Override
+        public void run() {
+          try {
+            instrumentation.appendToBootstrapClassLoaderSearch(
+                new JarFile(unpacked.bootstrapApi()));
+          } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot open " + unpacked.bootstrapApi(), e);
+          }
+        }
+      };
       ClassLoader loader = new AgentClassLoader(unpacked.runtime(), platformClassLoader());
       Class<?> runtime = Class.forName(RUNTIME_CLASS, true, loader);
       Method startMethod = runtime.getMethod("start", String.class, Instrumentation.class,
-          File.class);
-      startMethod.invoke(null, args, inst, agentJar);
+          File.class, Runnable.class);
+      startMethod.invoke(null, args, inst, agentJar, appendBootstrapApi);
     } catch (Throwable t) {
       Throwable cause = t.getCause() != null && t instanceof java.lang.reflect.InvocationTargetException
           ? t.getCause() : t;

@@ -1,7 +1,5 @@
 package io.inmesh.runtime;
 
-import io.inmesh.api.Mesh;
-import io.inmesh.instrumentation.ClientInstrumentation;
 import io.inmesh.policies.log.AgentLog;
 import io.inmesh.xds.bootstrap.Bootstrap;
 import io.inmesh.xds.bootstrap.BootstrapException;
@@ -12,9 +10,12 @@ import java.util.Optional;
 
 /**
  * Starts the agent inside its isolated class loader (called reflectively by
- * {@code io.inmesh.agent.InmeshAgent}): configuration, bootstrap, xDS client, instrumentation.
- * Every failure ends in one clear log line and an idle agent; nothing propagates to the
- * application.
+ * {@code io.inmesh.agent.InmeshAgent}): configuration, bootstrap, xDS client, then
+ * {@link MeshActivation}. Every failure ends in one clear log line and an idle agent; nothing
+ * propagates to the application.
+ *
+ * <p>This class must not reference the bootstrap API ({@code io.inmesh.api}): it is not on the
+ * bootstrap class path until {@code appendBootstrapApi} has run.
  */
 public final class AgentRuntime {
 
@@ -22,37 +23,37 @@ public final class AgentRuntime {
 
   private AgentRuntime() {}
 
-  public static void start(String agentArgs, Instrumentation inst, File agentJar) {
+  public static void start(String agentArgs, Instrumentation inst, File agentJar,
+      Runnable appendBootstrapApi) {
     try {
       AgentConfig config;
       try {
         config = AgentConfig.from(agentArgs, System.getenv());
         AgentLog.setThreshold(config.logLevel());
       } catch (IllegalArgumentException e) {
-        LOG.error("bad agent configuration: %s; the application runs without the mesh",
-            e.getMessage());
-        return;
-      }
-      LOG.info("Inmesh %s from %s: %s", version(), agentJar, config.describe());
-      if (!config.enabled()) {
+        LOG.error("Inmesh %s: bad agent configuration: %s; the application runs without the mesh",
+            version(), e.getMessage());
         return;
       }
       Optional<Bootstrap> bootstrap;
       try {
         bootstrap = new BootstrapLocator().locate(config.bootstrap(), System.getenv());
       } catch (BootstrapException e) {
-        LOG.error("%s; the application runs without the mesh", e.getMessage());
+        LOG.error("Inmesh %s: %s; the application runs without the mesh", version(),
+            e.getMessage());
         return;
       }
       if (bootstrap.isEmpty()) {
-        LOG.info("no xDS bootstrap (agent argument bootstrap=, %s or %s): the application runs"
-            + " without the mesh", BootstrapLocator.ENV_FILE, BootstrapLocator.ENV_CONFIG);
+        LOG.info("Inmesh %s: no xDS bootstrap (agent argument bootstrap=, %s or %s): the"
+            + " application runs without the mesh", version(), BootstrapLocator.ENV_FILE,
+            BootstrapLocator.ENV_CONFIG);
         return;
       }
+      LOG.info("Inmesh %s from %s: xDS server %s, %s", version(), agentJar,
+          bootstrap.get().server().uri().raw(), config.describe());
       MeshSource source = XdsMeshSource.start(bootstrap.get(), config);
-      ClientInstrumentation.install(inst, AgentRuntime.class.getClassLoader(),
-          ClientInstrumentation.all());
-      Mesh.install(new MeshRuntime(source, config.exclusions()));
+      appendBootstrapApi.run();
+      MeshActivation.activate(inst, AgentRuntime.class.getClassLoader(), source, config);
     } catch (Throwable t) {
       LOG.error(t, "failed to start, the application runs without the mesh");
     }
@@ -60,6 +61,6 @@ public final class AgentRuntime {
 
   static String version() {
     String v = AgentRuntime.class.getPackage().getImplementationVersion();
-    return v == null ? "dev" : v;
+    return v == null ? "0.1.0" : v;
   }
 }

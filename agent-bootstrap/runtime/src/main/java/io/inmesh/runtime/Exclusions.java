@@ -95,7 +95,7 @@ public final class Exclusions {
   }
 
   String describe() {
-    return "exclude_hosts=" + hosts + hostSuffixes + " exclude_cidrs=" + cidrs
+    return "exclude_hosts=" + hosts + " suffixes=" + hostSuffixes + " exclude_cidrs=" + cidrs
         + " exclude_ports=" + ports;
   }
 

@@ -1,0 +1,17 @@
+package io.inmesh.runtime;
+
+import io.inmesh.api.Mesh;
+import io.inmesh.instrumentation.ClientInstrumentation;
+import java.lang.instrument.Instrumentation;
+
+/** Instruments the clients and hands the data plane to {@link Mesh}, once the API is reachable. */
+final class MeshActivation {
+
+  private MeshActivation() {}
+
+  static void activate(Instrumentation inst, ClassLoader agentLoader, MeshSource source,
+      AgentConfig config) {
+    ClientInstrumentation.install(inst, agentLoader, ClientInstrumentation.all());
+    Mesh.install(new MeshRuntime(source, config.exclusions()));
+  }
+}

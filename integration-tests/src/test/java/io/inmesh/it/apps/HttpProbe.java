@@ -1,0 +1,107 @@
+package io.inmesh.it.apps;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * An ordinary application, run in a child JVM with the agent attached. It knows nothing of the
+ * mesh: it calls the URL it is told to with the JDK's HTTP clients, keep-alive on, and reports what
+ * answered. Commands on stdin, one per line:
+ * {@code call jdk|urlconnection COUNT URL [name:value ...]}; {@code quit} (or end of input) returns
+ * from main. Each call command answers one line:
+ * {@code DONE counts=v1:812,v2:188 errors=0 hosts=[...] firstError=...}.
+ */
+public final class HttpProbe {
+
+  private static final HttpClient JDK = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(5)).build();
+
+  public static void main(String[] args) throws IOException {
+    System.out.println("READY");
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    String line;
+    while ((line = in.readLine()) != null) {
+      String[] parts = line.trim().split("\\s+");
+      if (parts[0].equals("quit")) {
+        break;
+      }
+      if (parts[0].equals("call")) {
+        System.out.println(call(parts));
+      }
+    }
+    System.out.println("BYE");
+  }
+
+  private static String call(String[] parts) {
+    String client = parts[1];
+    int count = Integer.parseInt(parts[2]);
+    String url = parts[3];
+    Map<String, String> headers = new TreeMap<>();
+    for (int i = 4; i < parts.length; i++) {
+      int colon = parts[i].indexOf(':');
+      headers.put(parts[i].substring(0, colon), parts[i].substring(colon + 1));
+    }
+    Map<String, Integer> counts = new TreeMap<>();
+    TreeSet<String> hosts = new TreeSet<>();
+    int errors = 0;
+    String firstError = "";
+    for (int i = 0; i < count; i++) {
+      try {
+        String body = client.equals("jdk") ? viaHttpClient(url, headers)
+            : viaUrlConnection(url, headers);
+        // the backend answers "<version> <Host header>"
+        String[] answer = body.trim().split(" ", 2);
+        counts.merge(answer[0], 1, Integer::sum);
+        hosts.add(answer.length > 1 ? answer[1] : "");
+      } catch (Exception e) {
+        errors++;
+        if (firstError.isEmpty()) {
+          firstError = e.toString().replace('\n', ' ');
+        }
+      }
+    }
+    StringBuilder c = new StringBuilder();
+    counts.forEach((k, v) -> c.append(c.length() == 0 ? "" : ",").append(k).append(':').append(v));
+    return "DONE counts=" + c + " errors=" + errors + " hosts=" + String.join(",", hosts)
+        + " firstError=" + firstError;
+  }
+
+  private static String viaHttpClient(String url, Map<String, String> headers) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5));
+    headers.forEach(b::header);
+    HttpResponse<String> r = JDK.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() != 200) {
+      throw new IOException("status " + r.statusCode());
+    }
+    return r.body();
+  }
+
+  private static String viaUrlConnection(String url, Map<String, String> headers)
+      throws IOException {
+    HttpURLConnection c = (HttpURLConnection) new URL(url).openConnection();
+    c.setConnectTimeout(5000);
+    c.setReadTimeout(5000);
+    headers.forEach(c::setRequestProperty);
+    int status = c.getResponseCode();
+    if (status != 200) {
+      throw new IOException("status " + status);
+    }
+    try (InputStream body = c.getInputStream()) {
+      // read fully so the connection goes back to the keep-alive cache
+      return new String(body.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+}

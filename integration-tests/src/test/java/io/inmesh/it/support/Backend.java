@@ -1,0 +1,61 @@
+package io.inmesh.it.support;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One version of a service: a real HTTP server on loopback that answers
+ * {@code "<version> <Host header>"}, keeps connections alive and counts the connections it accepted.
+ */
+public final class Backend implements AutoCloseable {
+
+  private final String version;
+  private final HttpServer server;
+  private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
+    Thread t = new Thread(r, "backend");
+    t.setDaemon(true);
+    return t;
+  });
+  private final AtomicInteger requests = new AtomicInteger();
+
+  public Backend(String version) throws IOException {
+    this.version = version;
+    this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+    server.createContext("/", exchange -> {
+      requests.incrementAndGet();
+      byte[] body = (version + " " + exchange.getRequestHeaders().getFirst("Host"))
+          .getBytes(StandardCharsets.UTF_8);
+      exchange.getRequestBody().readAllBytes();
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    server.setExecutor(executor);
+    server.start();
+  }
+
+  public String version() {
+    return version;
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  public int requests() {
+    return requests.get();
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}

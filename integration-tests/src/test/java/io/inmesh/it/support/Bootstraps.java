@@ -1,0 +1,67 @@
+package io.inmesh.it.support;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** gRPC xDS bootstrap files shaped like the ones Istio's pilot-agent writes for proxyless gRPC. */
+public final class Bootstraps {
+
+  private Bootstraps() {}
+
+  /** @param serverUri e.g. {@code 127.0.0.1:15010} or {@code unix:///tmp/xds.sock} */
+  public static Path pilotAgentShaped(Path dir, String serverUri) throws IOException {
+    String json = """
+        {
+          "xds_servers": [
+            {
+              "server_uri": "%s",
+              "channel_creds": [ { "type": "insecure" } ],
+              "server_features": [ "xds_v3" ]
+            }
+          ],
+          "node": {
+            "id": "sidecar~127.0.0.5~productpage-v1-7d4f.default~default.svc.cluster.local",
+            "metadata": {
+              "ANNOTATIONS": { "inject.istio.io/templates": "grpc-agent" },
+              "CLUSTER_ID": "Kubernetes",
+              "ENVOY_PROMETHEUS_PORT": 15090,
+              "GENERATOR": "grpc",
+              "INSTANCE_IPS": "127.0.0.5",
+              "ISTIO_VERSION": "1.24.0",
+              "LABELS": {
+                "app": "productpage",
+                "service.istio.io/canonical-name": "productpage",
+                "service.istio.io/canonical-revision": "v1",
+                "version": "v1"
+              },
+              "MESH_ID": "cluster.local",
+              "NAME": "productpage-v1-7d4f",
+              "NAMESPACE": "default",
+              "OWNER": "kubernetes://apis/apps/v1/namespaces/default/deployments/productpage-v1",
+              "PILOT_SAN": [ "istiod.istio-system.svc" ],
+              "SERVICE_ACCOUNT": "bookinfo-productpage",
+              "WORKLOAD_NAME": "productpage-v1"
+            },
+            "locality": {},
+            "UserAgentVersionType": null
+          },
+          "certificate_providers": {
+            "default": {
+              "plugin_name": "file_watcher",
+              "config": {
+                "certificate_file": "/var/lib/istio/data/cert-chain.pem",
+                "private_key_file": "/var/lib/istio/data/key.pem",
+                "ca_certificate_file": "/var/lib/istio/data/root-cert.pem",
+                "refresh_interval": "900s"
+              }
+            }
+          },
+          "server_listener_resource_name_template": "xds.istio.io/grpc/lds/inbound/%%s"
+        }
+        """.formatted(serverUri);
+    Path file = dir.resolve("grpc-bootstrap.json");
+    Files.writeString(file, json);
+    return file;
+  }
+}

@@ -1,0 +1,15 @@
+package io.inmesh.xds.bootstrap;
+
+import io.envoyproxy.envoy.config.core.v3.Node;
+
+/**
+ * A parsed gRPC xDS bootstrap (gRFC A27).
+ *
+ * @param source where it came from (a file path or {@code GRPC_XDS_BOOTSTRAP_CONFIG}), for logs
+ * @param server the first of {@code xds_servers}; gRPC uses only the first one too
+ * @param node {@code node} as an Envoy proto, without the user agent fields the client adds
+ * @param certificateProvidersJson {@code certificate_providers} kept verbatim (mTLS is a later
+ *     issue), or {@code null} when absent
+ */
+public record Bootstrap(String source, XdsServer server, Node node,
+    String certificateProvidersJson) {}

@@ -1,0 +1,102 @@
+package io.inmesh.xds.client;
+
+import io.inmesh.xds.resource.ClusterUpdate;
+import io.inmesh.xds.resource.EndpointUpdate;
+import io.inmesh.xds.resource.ListenerUpdate;
+import io.inmesh.xds.resource.RouteConfigUpdate;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * How the four caches hang together, following proxyless gRPC: target = LDS name; listener ->
+ * RDS name (unless inline); route configuration -> every cluster its routes name; EDS cluster ->
+ * its EDS service name. Confined to the client's executor.
+ */
+final class ResourceGraph {
+
+  final ResourceCache<ListenerUpdate> lds;
+  final ResourceCache<RouteConfigUpdate> rds;
+  final ResourceCache<ClusterUpdate> cds;
+  final ResourceCache<EndpointUpdate> eds;
+
+  ResourceGraph(ResourceCache<ListenerUpdate> lds, ResourceCache<RouteConfigUpdate> rds,
+      ResourceCache<ClusterUpdate> cds, ResourceCache<EndpointUpdate> eds) {
+    this.lds = lds;
+    this.rds = rds;
+    this.cds = cds;
+    this.eds = eds;
+  }
+
+  /** The route configuration of a target, or null while unknown. */
+  RouteConfigUpdate routesOf(String target) {
+    ListenerUpdate listener = lds.get(target);
+    if (listener == null) {
+      return null;
+    }
+    return listener.inlineRoutes() != null ? listener.inlineRoutes()
+        : rds.get(listener.rdsName());
+  }
+
+  /** The endpoints of a cluster (inline or from EDS), or null while unknown. */
+  EndpointUpdate endpointsOf(String clusterName) {
+    ClusterUpdate cluster = cds.get(clusterName);
+    if (cluster == null) {
+      return null;
+    }
+    return cluster.usesEds() ? eds.get(cluster.cluster().edsServiceName())
+        : cluster.inlineEndpoints();
+  }
+
+  Set<String> wantedRouteConfigs() {
+    Set<String> names = new TreeSet<>();
+    for (String target : lds.subscribed()) {
+      ListenerUpdate listener = lds.get(target);
+      if (listener != null && listener.rdsName() != null) {
+        names.add(listener.rdsName());
+      }
+    }
+    return names;
+  }
+
+  Set<String> wantedClusters() {
+    Set<String> names = new TreeSet<>();
+    for (String target : lds.subscribed()) {
+      RouteConfigUpdate routes = routesOf(target);
+      if (routes != null) {
+        names.addAll(routes.clusterNames());
+      }
+    }
+    return names;
+  }
+
+  Set<String> wantedEdsServices() {
+    Set<String> names = new TreeSet<>();
+    for (String clusterName : cds.subscribed()) {
+      ClusterUpdate cluster = cds.get(clusterName);
+      if (cluster != null && cluster.usesEds()) {
+        names.add(cluster.cluster().edsServiceName());
+      }
+    }
+    return names;
+  }
+
+  /**
+   * A definite answer for a target, or null while something it needs has not arrived. A cluster the
+   * server says does not exist counts as known: calls routed to it fail as Envoy's would (503).
+   */
+  TargetState stateOf(String target) {
+    if (lds.isAbsent(target)) {
+      return TargetState.ABSENT;
+    }
+    RouteConfigUpdate routes = routesOf(target);
+    if (routes == null) {
+      return null;
+    }
+    for (String cluster : routes.clusterNames()) {
+      if (!cds.isAbsent(cluster) && endpointsOf(cluster) == null) {
+        return null;
+      }
+    }
+    return TargetState.RESOLVED;
+  }
+}

@@ -1,0 +1,196 @@
+package io.inmesh.xds.client;
+
+import io.envoyproxy.envoy.config.core.v3.Node;
+import io.inmesh.policies.MeshSnapshot;
+import io.inmesh.policies.log.AgentLog;
+import io.inmesh.xds.bootstrap.Bootstrap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The runtime's view of xDS: an immutable {@link MeshSnapshot} republished (one volatile write)
+ * after every accepted change, and lazily watched targets. Never throws into callers; while the
+ * server is unreachable targets time out and calls pass through.
+ *
+ * <p>Threads: all xDS state lives on one daemon thread, {@code inmesh-xds}; application threads only
+ * read the snapshot and the target watches.
+ */
+public final class XdsClient implements AutoCloseable {
+
+  private static final AgentLog LOG = AgentLog.get(XdsClient.class);
+
+  /** Sent in {@code node.client_features}, as gRPC does, so servers may rely on them. */
+  static final String[] CLIENT_FEATURES = {
+      "envoy.lb.does_not_support_overprovisioning", "xds.config.resource-in-sotw"};
+
+  private final XdsClientSettings settings;
+  private final ScheduledThreadPoolExecutor executor;
+  private final XdsTransport transport;
+  private final AdsClient ads;
+  private final XdsStats stats = new XdsStats();
+  private final SnapshotAssembler assembler = new SnapshotAssembler();
+  private final Map<String, TargetWatch> watches = new ConcurrentHashMap<>();
+  private volatile MeshSnapshot snapshot = MeshSnapshot.EMPTY;
+  private volatile boolean closed;
+
+  private XdsClient(Bootstrap bootstrap, XdsClientSettings settings, XdsTransport transport) {
+    this.settings = settings;
+    this.transport = transport;
+    this.executor = new ScheduledThreadPoolExecutor(1, runnable -> {
+      Thread thread = new Thread(runnable, "inmesh-xds");
+      thread.setDaemon(true);
+      return thread;
+    });
+    executor.setRemoveOnCancelPolicy(true);
+    // A pending reconnect must not hold up close().
+    executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    this.ads = new AdsClient(transport, executor, nodeOf(bootstrap), bootstrap.server().uri().raw(),
+        new Backoff(settings.initialBackoff(), settings.maxBackoff(),
+            () -> ThreadLocalRandom.current().nextDouble()),
+        stats, this::publish);
+  }
+
+  /** Connects to the bootstrap's server over gRPC and starts. */
+  public static XdsClient start(Bootstrap bootstrap, XdsClientSettings settings) {
+    return start(bootstrap, settings, new GrpcXdsTransport(bootstrap.server().uri()));
+  }
+
+  /** Starts over the given transport (tests drive one directly). */
+  public static XdsClient start(Bootstrap bootstrap, XdsClientSettings settings,
+      XdsTransport transport) {
+    XdsClient client = new XdsClient(bootstrap, settings, transport);
+    client.submit(client.ads::connect);
+    return client;
+  }
+
+  /** The node of the bootstrap plus what identifies this client (gRFC A27). */
+  static Node nodeOf(Bootstrap bootstrap) {
+    Package pkg = XdsClient.class.getPackage();
+    String version = pkg == null || pkg.getImplementationVersion() == null ? "dev"
+        : pkg.getImplementationVersion();
+    Node.Builder node = bootstrap.node().toBuilder()
+        .setUserAgentName("inmesh")
+        .setUserAgentVersion(version);
+    for (String feature : CLIENT_FEATURES) {
+      node.addClientFeatures(feature);
+    }
+    return node.build();
+  }
+
+  /** The current snapshot: a volatile read. */
+  public MeshSnapshot snapshot() {
+    return snapshot;
+  }
+
+  public XdsStats stats() {
+    return stats;
+  }
+
+  /** Watches a target without waiting for it. */
+  public void watchTarget(String target) {
+    watchOf(target);
+  }
+
+  /**
+   * Watches the target and, the first time, waits at most {@code resourceTimeout} for its listener,
+   * route configuration and cluster endpoints. Answers at once when the target is already settled.
+   */
+  public TargetState awaitTarget(String target) {
+    try {
+      TargetWatch watch = watchOf(target);
+      TargetState state = watch.state();
+      if (state != null) {
+        return state;
+      }
+      return closed ? TargetState.TIMED_OUT
+          : watch.await(settings.resourceTimeout().toNanos());
+    } catch (RuntimeException e) {
+      LOG.error(e, "awaitTarget(%s) failed; passing through", target);
+      return TargetState.TIMED_OUT;
+    }
+  }
+
+  private TargetWatch watchOf(String target) {
+    long now = System.nanoTime();
+    TargetWatch watch = watches.get(target);
+    if (watch != null) {
+      watch.lastUsedNanos = now;
+      return watch;
+    }
+    TargetWatch created = new TargetWatch(target, now);
+    watch = watches.putIfAbsent(target, created);
+    if (watch != null) {
+      return watch;
+    }
+    submit(this::updateTargets);
+    return created;
+  }
+
+  /** On the executor: evicts beyond maxTargets, then subscribes LDS to the watched targets. */
+  private void updateTargets() {
+    while (watches.size() > settings.maxTargets()) {
+      TargetWatch oldest = null;
+      for (TargetWatch w : watches.values()) {
+        if (oldest == null || w.lastUsedNanos - oldest.lastUsedNanos < 0) {
+          oldest = w;
+        }
+      }
+      watches.remove(oldest.target, oldest);
+      // Anyone still waiting on it passes through.
+      oldest.settle(TargetState.TIMED_OUT);
+      LOG.debug("unwatching least recently used target %s (maxTargets=%d)", oldest.target,
+          settings.maxTargets());
+    }
+    Set<String> targets = new TreeSet<>(watches.keySet());
+    ads.setTargets(targets);
+  }
+
+  /** On the executor, after every accepted change: one new snapshot, then settle the watches. */
+  private void publish() {
+    snapshot = assembler.assemble(ads.graph);
+    for (TargetWatch watch : watches.values()) {
+      TargetState state = ads.graph.stateOf(watch.target);
+      if (state != null && state != watch.state()) {
+        watch.settle(state);
+      }
+    }
+  }
+
+  private void submit(Runnable task) {
+    try {
+      executor.execute(AdsClient.guarded(task));
+    } catch (RejectedExecutionException e) {
+      if (!closed) {
+        LOG.error(e, "xDS executor rejected a task");
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    submit(ads::close);
+    executor.shutdown();
+    try {
+      executor.awaitTermination(1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    executor.shutdownNow();
+    transport.close();
+    for (TargetWatch watch : watches.values()) {
+      if (watch.state() == null) {
+        watch.settle(TargetState.TIMED_OUT);
+      }
+    }
+  }
+}

@@ -1,0 +1,166 @@
+package io.inmesh.xds.resource;
+
+import com.github.udpa.udpa.type.v1.TypedStruct;
+import com.google.protobuf.Any;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.envoyproxy.envoy.config.core.v3.ConfigSource;
+import io.envoyproxy.envoy.config.listener.v3.Listener;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * LDS: {@code envoy.config.listener.v3.Listener} in the proxyless shape istiod's grpc generator
+ * sends: {@code api_listener.api_listener} is an {@link HttpConnectionManager} that names its RDS
+ * route configuration or carries one inline. HTTP filters are validated as gRPC does (gRFC A39): a
+ * filter type this client does not know rejects the listener unless {@code is_optional}, and the
+ * router must be present and last.
+ */
+public final class ListenerResourceType extends ResourceType<Listener, ListenerUpdate> {
+
+  public static final String TYPE_URL = "type.googleapis.com/envoy.config.listener.v3.Listener";
+
+  static final String HCM_TYPE_URL = "type.googleapis.com/"
+      + HttpConnectionManager.getDescriptor().getFullName();
+  static final String ROUTER = "type.googleapis.com/envoy.extensions.filters.http.router.v3.Router";
+  private static final String TYPED_STRUCT_UDPA = "type.googleapis.com/udpa.type.v1.TypedStruct";
+  private static final String TYPED_STRUCT_XDS = "type.googleapis.com/xds.type.v3.TypedStruct";
+
+  /** Filters the model will apply (fault, RBAC, rate limit, stateful session); not yet applied. */
+  static final Set<String> KNOWN_FILTERS = Set.of(
+      ROUTER,
+      "type.googleapis.com/envoy.extensions.filters.http.fault.v3.HTTPFault",
+      "type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC",
+      "type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit",
+      "type.googleapis.com/envoy.extensions.filters.http.stateful_session.v3.StatefulSession");
+
+  @Override
+  public String typeUrl() {
+    return TYPE_URL;
+  }
+
+  @Override
+  public String shortName() {
+    return "LDS";
+  }
+
+  @Override
+  public boolean absentMeansDeleted() {
+    return true;
+  }
+
+  @Override
+  protected Class<Listener> protoClass() {
+    return Listener.class;
+  }
+
+  @Override
+  protected String nameOf(Listener proto) {
+    return proto.getName();
+  }
+
+  @Override
+  protected ListenerUpdate parse(Listener listener) throws ResourceException {
+    if (!listener.hasApiListener()) {
+      throw new ResourceException(null, "listener has no api_listener (a sidecar-shaped listener;"
+          + " only the proxyless shape is supported yet)");
+    }
+    Any api = listener.getApiListener().getApiListener();
+    if (!HCM_TYPE_URL.equals(api.getTypeUrl())) {
+      throw new ResourceException(null, "api_listener is " + api.getTypeUrl()
+          + ", expected HttpConnectionManager");
+    }
+    HttpConnectionManager hcm;
+    try {
+      hcm = api.unpack(HttpConnectionManager.class);
+    } catch (InvalidProtocolBufferException e) {
+      throw new ResourceException(null, "cannot decode HttpConnectionManager: " + e.getMessage());
+    }
+    List<String> filters = parseFilters(hcm);
+    switch (hcm.getRouteSpecifierCase()) {
+      case RDS:
+        String rdsName = hcm.getRds().getRouteConfigName();
+        if (rdsName.isEmpty()) {
+          throw new ResourceException(null, "rds.route_config_name is empty");
+        }
+        ConfigSource source = hcm.getRds().getConfigSource();
+        // gRPC fetches RDS only over the same ADS stream.
+        if (!source.hasAds() && !source.hasSelf()) {
+          throw new ResourceException(null, "rds.config_source must be ads or self, is "
+              + source.getConfigSourceSpecifierCase());
+        }
+        return new ListenerUpdate(listener.getName(), rdsName, null, filters);
+      case ROUTE_CONFIG:
+        RouteConfigUpdate inline = RouteConfigResourceType.parseConfig(hcm.getRouteConfig());
+        return new ListenerUpdate(listener.getName(), null, inline, filters);
+      default:
+        throw new ResourceException(null, "HttpConnectionManager route specifier "
+            + hcm.getRouteSpecifierCase() + " is not supported (rds or route_config)");
+    }
+  }
+
+  private static List<String> parseFilters(HttpConnectionManager hcm) throws ResourceException {
+    List<String> types = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    boolean router = false;
+    List<HttpFilter> list = hcm.getHttpFiltersList();
+    for (int i = 0; i < list.size(); i++) {
+      HttpFilter f = list.get(i);
+      if (!names.add(f.getName())) {
+        throw new ResourceException(null, "duplicate HTTP filter name '" + f.getName() + "'");
+      }
+      if (!f.hasTypedConfig()) {
+        if (f.getIsOptional()) {
+          continue;
+        }
+        throw new ResourceException(null, "HTTP filter '" + f.getName() + "' has no typed_config");
+      }
+      String type = filterType(f.getTypedConfig(), f.getName());
+      if (!KNOWN_FILTERS.contains(type)) {
+        if (f.getIsOptional()) {
+          continue;
+        }
+        throw new ResourceException(null, "HTTP filter '" + f.getName() + "' of type " + type
+            + " is not supported and not is_optional");
+      }
+      if (ROUTER.equals(type)) {
+        if (i != list.size() - 1) {
+          throw new ResourceException(null, "router filter '" + f.getName()
+              + "' must be the last HTTP filter");
+        }
+        router = true;
+      }
+      types.add(type);
+    }
+    if (!router) {
+      throw new ResourceException(null, "HttpConnectionManager has no router filter"
+          + " (envoy.filters.http.router)");
+    }
+    return types;
+  }
+
+  /** The filter's config type, looking inside a TypedStruct as gRPC does. */
+  private static String filterType(Any config, String filterName) throws ResourceException {
+    String url = config.getTypeUrl();
+    try {
+      if (TYPED_STRUCT_UDPA.equals(url)) {
+        return withPrefix(config.unpack(TypedStruct.class).getTypeUrl());
+      }
+      if (TYPED_STRUCT_XDS.equals(url)) {
+        return withPrefix(config.unpack(com.github.xds.type.v3.TypedStruct.class).getTypeUrl());
+      }
+    } catch (InvalidProtocolBufferException e) {
+      throw new ResourceException(null, "HTTP filter '" + filterName
+          + "' has an undecodable TypedStruct: " + e.getMessage());
+    }
+    return url;
+  }
+
+  private static String withPrefix(String typeUrl) {
+    int slash = typeUrl.lastIndexOf('/');
+    return "type.googleapis.com/" + (slash < 0 ? typeUrl : typeUrl.substring(slash + 1));
+  }
+}

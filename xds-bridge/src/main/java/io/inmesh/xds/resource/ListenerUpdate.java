@@ -1,0 +1,23 @@
+package io.inmesh.xds.resource;
+
+import java.util.List;
+
+/**
+ * A parsed proxyless listener: where its routes come from, and its HTTP filters.
+ *
+ * @param name the listener name (the target, {@code host:port})
+ * @param rdsName {@code rds.route_config_name}, or null when the routes are inline
+ * @param inlineRoutes the inline {@code route_config}, or null when RDS names them
+ * @param httpFilters the type URLs of the HTTP filters, in order (known but not yet applied,
+ *     except the router)
+ */
+public record ListenerUpdate(String name, String rdsName, RouteConfigUpdate inlineRoutes,
+    List<String> httpFilters) {
+
+  public ListenerUpdate {
+    httpFilters = List.copyOf(httpFilters);
+    if ((rdsName == null) == (inlineRoutes == null)) {
+      throw new IllegalArgumentException("exactly one of rdsName and inlineRoutes must be set");
+    }
+  }
+}
