@@ -15,6 +15,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Backend implements AutoCloseable {
 
+  static {
+    // The JDK server otherwise leaves Nagle on, and keep-alive calls then wait for delayed ACKs.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
+
   private final String version;
   private final HttpServer server;
   private final ExecutorService executor = Executors.newFixedThreadPool(4, r -> {

@@ -4,6 +4,8 @@ import io.inmesh.xds.resource.ClusterUpdate;
 import io.inmesh.xds.resource.EndpointUpdate;
 import io.inmesh.xds.resource.ListenerUpdate;
 import io.inmesh.xds.resource.RouteConfigUpdate;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -18,6 +20,14 @@ final class ResourceGraph {
   final ResourceCache<RouteConfigUpdate> rds;
   final ResourceCache<ClusterUpdate> cds;
   final ResourceCache<EndpointUpdate> eds;
+
+  /**
+   * The route configuration each target is served with: the newest one whose clusters have all
+   * settled. A route change that names a new cluster keeps the previous configuration serving
+   * until the cluster's endpoints arrive, as Envoy warms clusters before routes use them and gRPC
+   * queues picks for a cluster that is not ready; without it, calls would fail with 503 meanwhile.
+   */
+  private final Map<String, RouteConfigUpdate> serving = new HashMap<>();
 
   ResourceGraph(ResourceCache<ListenerUpdate> lds, ResourceCache<RouteConfigUpdate> rds,
       ResourceCache<ClusterUpdate> cds, ResourceCache<EndpointUpdate> eds) {
@@ -58,7 +68,9 @@ final class ResourceGraph {
     return names;
   }
 
+  /** Clusters of the newest route configurations, and of those still serving while they warm. */
   Set<String> wantedClusters() {
+    refreshServing();
     Set<String> names = new TreeSet<>();
     for (String target : lds.subscribed()) {
       RouteConfigUpdate routes = routesOf(target);
@@ -66,7 +78,27 @@ final class ResourceGraph {
         names.addAll(routes.clusterNames());
       }
     }
+    for (RouteConfigUpdate routes : serving.values()) {
+      names.addAll(routes.clusterNames());
+    }
     return names;
+  }
+
+  /** The route configuration to serve for each target (see {@link #serving}). */
+  Map<String, RouteConfigUpdate> serving() {
+    refreshServing();
+    return serving;
+  }
+
+  private void refreshServing() {
+    serving.keySet().removeIf(target -> !lds.subscribed().contains(target) || lds.isAbsent(target)
+        || lds.get(target) == null);
+    for (String target : lds.subscribed()) {
+      RouteConfigUpdate routes = routesOf(target);
+      if (routes != null && stateOf(target) == TargetState.RESOLVED) {
+        serving.put(target, routes);
+      }
+    }
   }
 
   Set<String> wantedEdsServices() {

@@ -24,11 +24,8 @@ final class SnapshotAssembler {
 
   MeshSnapshot assemble(ResourceGraph graph) {
     Map<String, RouteTable> routes = new HashMap<>();
-    for (String target : graph.lds.subscribed()) {
-      RouteConfigUpdate update = graph.routesOf(target);
-      if (update != null) {
-        routes.put(target, update.table());
-      }
+    for (Map.Entry<String, RouteConfigUpdate> e : graph.serving().entrySet()) {
+      routes.put(e.getKey(), e.getValue().table());
     }
     Map<String, Balancer> next = new HashMap<>();
     Map<String, RoundRobin> endpoints = new HashMap<>();

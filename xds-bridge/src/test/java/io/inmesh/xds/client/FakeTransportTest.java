@@ -12,6 +12,7 @@ import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
 import io.inmesh.xds.MeshResources;
 import io.inmesh.xds.bootstrap.BootstrapParser;
+import io.inmesh.xds.resource.ClusterResourceType;
 import io.inmesh.xds.resource.ListenerResourceType;
 import io.inmesh.xds.resource.RouteConfigResourceType;
 import java.time.Duration;
@@ -108,6 +109,8 @@ class FakeTransportTest {
       server.onResponse(response(RouteConfigResourceType.TYPE_URL, "2", "d",
           MeshResources.reviewsRoutes(null).toBuilder().setName("r3").build()));
       next();
+      // Routes serve once their clusters have settled: here the server knows none of them.
+      server.onResponse(response(ClusterResourceType.TYPE_URL, "1", "c2"));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
       while ((client.snapshot().routesByTarget().size() < 2) && System.nanoTime() < deadline) {
         Thread.sleep(5);
