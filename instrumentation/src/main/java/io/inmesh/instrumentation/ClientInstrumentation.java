@@ -2,7 +2,6 @@ package io.inmesh.instrumentation;
 
 import static net.bytebuddy.matcher.ElementMatchers.any;
 import static net.bytebuddy.matcher.ElementMatchers.is;
-import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import io.inmesh.api.Mesh;
@@ -46,20 +45,40 @@ public final class ClientInstrumentation {
       List<LibraryInstrumentation> libraries) {
     addReadEdges(inst);
     AgentBuilder builder = new AgentBuilder.Default()
-        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+        .with(anyAlreadyLoaded(inst, libraries)
+            ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION
+            : AgentBuilder.RedefinitionStrategy.DISABLED)
         .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
         .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
         .with(new FailureListener())
         .ignore(nameStartsWith("net.bytebuddy.")
             .or(nameStartsWith("io.inmesh."))
-            .or(nameStartsWith("jdk.internal.reflect."))
-            .or(isSynthetic()))
+            .or(nameStartsWith("jdk.internal.reflect.")))
         .or(any(), is(agentLoader));
     for (LibraryInstrumentation library : libraries) {
       builder = library.extend(builder);
     }
     builder.installOn(inst);
     LOG.debug("instrumented %s", libraries.stream().map(LibraryInstrumentation::name).toList());
+  }
+
+  /**
+   * Whether a type we instrument is loaded already (late attach, or an application that used the
+   * client in its own premain). Usually none is: the JDK loads its HTTP clients on first use, so
+   * the scan and retransformation of every loaded class is skipped, which halves start-up cost.
+   */
+  private static boolean anyAlreadyLoaded(Instrumentation inst,
+      List<LibraryInstrumentation> libraries) {
+    Set<String> names = new java.util.HashSet<>();
+    for (LibraryInstrumentation library : libraries) {
+      names.addAll(library.typeNames());
+    }
+    for (Class<?> loaded : inst.getAllLoadedClasses()) {
+      if (names.contains(loaded.getName())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void addReadEdges(Instrumentation inst) {

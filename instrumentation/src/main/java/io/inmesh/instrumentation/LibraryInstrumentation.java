@@ -8,6 +8,9 @@ public interface LibraryInstrumentation {
   /** A short name for logs, e.g. {@code http.jdk}. */
   String name();
 
+  /** The names of the types this instrumentation transforms. */
+  java.util.Set<String> typeNames();
+
   /** Adds this library's type matchers and transformations. */
   AgentBuilder extend(AgentBuilder builder);
 }

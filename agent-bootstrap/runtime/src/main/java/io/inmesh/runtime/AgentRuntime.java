@@ -25,6 +25,7 @@ public final class AgentRuntime {
 
   public static void start(String agentArgs, Instrumentation inst, File agentJar,
       Runnable appendBootstrapApi) {
+    long started = System.nanoTime();
     try {
       AgentConfig config;
       try {
@@ -51,9 +52,11 @@ public final class AgentRuntime {
       }
       LOG.info("Inmesh %s from %s: xDS server %s, %s", version(), agentJar,
           bootstrap.get().server().uri().raw(), config.describe());
+      LOG.debug("bootstrap read after %d ms", (System.nanoTime() - started) / 1_000_000);
       MeshSource source = XdsMeshSource.start(bootstrap.get(), config);
       appendBootstrapApi.run();
       MeshActivation.activate(inst, AgentRuntime.class.getClassLoader(), source, config);
+      LOG.debug("started in %d ms", (System.nanoTime() - started) / 1_000_000);
     } catch (Throwable t) {
       LOG.error(t, "failed to start, the application runs without the mesh");
     }

@@ -1,35 +1,80 @@
 package io.inmesh.runtime;
 
 import io.inmesh.policies.MeshSnapshot;
+import io.inmesh.policies.log.AgentLog;
 import io.inmesh.policies.route.RouteTable;
 import io.inmesh.xds.bootstrap.Bootstrap;
 import io.inmesh.xds.client.XdsClient;
 import io.inmesh.xds.client.XdsClientSettings;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
-/** The xDS client as the data plane sees it. */
+/**
+ * The xDS client as the data plane sees it. The client (grpc, netty, protobuf: most of the agent's
+ * class loading) starts on a daemon thread, so that {@code premain} returns and the application's
+ * {@code main} starts without waiting for it; a call that arrives before the client is up waits
+ * for it within the same resource timeout as any new destination.
+ */
 final class XdsMeshSource implements MeshSource {
 
-  private final XdsClient client;
+  private static final AgentLog LOG = AgentLog.get(XdsMeshSource.class);
 
-  private XdsMeshSource(XdsClient client) {
-    this.client = client;
+  private final CompletableFuture<XdsClient> starting = new CompletableFuture<>();
+  private final Duration resourceTimeout;
+  private volatile XdsClient client;
+
+  private XdsMeshSource(Duration resourceTimeout) {
+    this.resourceTimeout = resourceTimeout;
   }
 
   static XdsMeshSource start(Bootstrap bootstrap, AgentConfig config) {
+    XdsMeshSource source = new XdsMeshSource(config.resourceTimeout());
     XdsClientSettings settings = XdsClientSettings.defaults()
         .withResourceTimeout(config.resourceTimeout())
         .withMaxTargets(config.maxTargets());
-    return new XdsMeshSource(XdsClient.start(bootstrap, settings));
+    Thread starter = new Thread(() -> {
+      try {
+        XdsClient started = XdsClient.start(bootstrap, settings);
+        source.client = started;
+        source.starting.complete(started);
+      } catch (Throwable t) {
+        LOG.error(t, "the xDS client did not start; calls pass through");
+        source.starting.completeExceptionally(t);
+      }
+    }, "inmesh-xds-start");
+    starter.setDaemon(true);
+    starter.start();
+    return source;
   }
 
   @Override
   public MeshSnapshot snapshot() {
-    return client.snapshot();
+    XdsClient c = client;
+    return c == null ? MeshSnapshot.EMPTY : c.snapshot();
   }
 
   @Override
   public RouteTable routesFor(String target) {
-    client.awaitTarget(target);
-    return client.snapshot().routesByTarget().get(target);
+    XdsClient c = client;
+    if (c == null) {
+      c = awaitClient();
+      if (c == null) {
+        return null;
+      }
+    }
+    c.awaitTarget(target);
+    return c.snapshot().routesByTarget().get(target);
+  }
+
+  private XdsClient awaitClient() {
+    try {
+      return starting.get(resourceTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } catch (Exception e) {
+      return null;
+    }
   }
 }

@@ -35,6 +35,11 @@ public final class JdkHttpClientInstrumentation implements LibraryInstrumentatio
   }
 
   @Override
+  public java.util.Set<String> typeNames() {
+    return java.util.Set.of(REQUEST_IMPL);
+  }
+
+  @Override
   public AgentBuilder extend(AgentBuilder builder) {
     return builder.type(named(REQUEST_IMPL))
         .transform((b, type, loader, module, domain) -> b

@@ -32,6 +32,11 @@ public final class UrlConnectionInstrumentation implements LibraryInstrumentatio
   }
 
   @Override
+  public java.util.Set<String> typeNames() {
+    return java.util.Set.of(HTTP_CLIENT);
+  }
+
+  @Override
   public AgentBuilder extend(AgentBuilder builder) {
     return builder.type(named(HTTP_CLIENT))
         .transform((b, type, loader, module, domain) -> b
