@@ -6,7 +6,6 @@ import io.inmesh.policies.route.RouteTable;
 import io.inmesh.xds.bootstrap.Bootstrap;
 import io.inmesh.xds.client.XdsClient;
 import io.inmesh.xds.client.XdsClientSettings;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -21,31 +20,31 @@ final class XdsMeshSource implements MeshSource {
   private static final AgentLog LOG = AgentLog.get(XdsMeshSource.class);
 
   private final CompletableFuture<XdsClient> starting = new CompletableFuture<>();
-  private final Duration resourceTimeout;
+  private final Bootstrap bootstrap;
+  private final XdsClientSettings settings;
   private volatile XdsClient client;
 
-  private XdsMeshSource(Duration resourceTimeout) {
-    this.resourceTimeout = resourceTimeout;
-  }
-
-  static XdsMeshSource start(Bootstrap bootstrap, AgentConfig config) {
-    XdsMeshSource source = new XdsMeshSource(config.resourceTimeout());
-    XdsClientSettings settings = XdsClientSettings.defaults()
+  XdsMeshSource(Bootstrap bootstrap, AgentConfig config) {
+    this.bootstrap = bootstrap;
+    this.settings = XdsClientSettings.defaults()
         .withResourceTimeout(config.resourceTimeout())
         .withMaxTargets(config.maxTargets());
+  }
+
+  /** Starts the client on a daemon thread; returns at once. */
+  void connect() {
     Thread starter = new Thread(() -> {
       try {
         XdsClient started = XdsClient.start(bootstrap, settings);
-        source.client = started;
-        source.starting.complete(started);
+        client = started;
+        starting.complete(started);
       } catch (Throwable t) {
         LOG.error(t, "the xDS client did not start; calls pass through");
-        source.starting.completeExceptionally(t);
+        starting.completeExceptionally(t);
       }
     }, "inmesh-xds-start");
     starter.setDaemon(true);
     starter.start();
-    return source;
   }
 
   @Override
@@ -57,19 +56,24 @@ final class XdsMeshSource implements MeshSource {
   @Override
   public RouteTable routesFor(String target) {
     XdsClient c = client;
-    if (c == null) {
-      c = awaitClient();
-      if (c == null) {
-        return null;
-      }
+    if (c != null) {
+      c.awaitTarget(target);
+      return c.snapshot().routesByTarget().get(target);
     }
-    c.awaitTarget(target);
+    // A call during start-up: waiting for the client and for the target share one budget.
+    long budget = settings.resourceTimeout().toNanos();
+    long start = System.nanoTime();
+    c = awaitClient(budget);
+    if (c == null) {
+      return null;
+    }
+    c.awaitTarget(target, budget - (System.nanoTime() - start));
     return c.snapshot().routesByTarget().get(target);
   }
 
-  private XdsClient awaitClient() {
+  private XdsClient awaitClient(long budgetNanos) {
     try {
-      return starting.get(resourceTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      return starting.get(budgetNanos, TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return null;

@@ -102,6 +102,11 @@ public final class XdsClient implements AutoCloseable {
    * route configuration and cluster endpoints. Answers at once when the target is already settled.
    */
   public TargetState awaitTarget(String target) {
+    return awaitTarget(target, settings.resourceTimeout().toNanos());
+  }
+
+  /** As {@link #awaitTarget(String)}, waiting at most {@code timeoutNanos} (the caller's budget). */
+  public TargetState awaitTarget(String target, long timeoutNanos) {
     try {
       TargetWatch watch = watchOf(target);
       TargetState state = watch.state();
@@ -109,7 +114,7 @@ public final class XdsClient implements AutoCloseable {
         return state;
       }
       return closed ? TargetState.TIMED_OUT
-          : watch.await(settings.resourceTimeout().toNanos());
+          : watch.await(Math.max(0, timeoutNanos));
     } catch (RuntimeException e) {
       LOG.error(e, "awaitTarget(%s) failed; passing through", target);
       return TargetState.TIMED_OUT;
