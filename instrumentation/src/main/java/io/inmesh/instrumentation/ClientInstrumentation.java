@@ -6,6 +6,7 @@ import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import io.inmesh.api.Mesh;
 import io.inmesh.instrumentation.http.jdk.JdkHttpClientInstrumentation;
+import io.inmesh.instrumentation.http.urlconnection.HttpsUrlConnectionInstrumentation;
 import io.inmesh.instrumentation.http.urlconnection.UrlConnectionInstrumentation;
 import io.inmesh.policies.log.AgentLog;
 import java.lang.instrument.Instrumentation;
@@ -35,7 +36,8 @@ public final class ClientInstrumentation {
   private ClientInstrumentation() {}
 
   public static List<LibraryInstrumentation> all() {
-    return List.of(new JdkHttpClientInstrumentation(), new UrlConnectionInstrumentation());
+    return List.of(new JdkHttpClientInstrumentation(), new UrlConnectionInstrumentation(),
+        new HttpsUrlConnectionInstrumentation());
   }
 
   /**

@@ -20,7 +20,7 @@ import java.util.TreeSet;
  * An ordinary application, run in a child JVM with the agent attached. It knows nothing of the
  * mesh: it calls the URL it is told to with the JDK's HTTP clients, keep-alive on, and reports what
  * answered. Commands on stdin, one per line:
- * {@code call jdk|urlconnection COUNT URL [name:value ...]}; {@code quit} (or end of input) returns
+ * {@code call jdk|jdkasync|urlconnection COUNT URL [name:value ...]}; {@code quit} (or end of input) returns
  * from main. Each call command answers one line:
  * {@code DONE counts=v1:812,v2:188 errors=0 hosts=[...] firstError=...}.
  */
@@ -60,7 +60,8 @@ public final class HttpProbe {
     String firstError = "";
     for (int i = 0; i < count; i++) {
       try {
-        String body = client.equals("jdk") ? viaHttpClient(url, headers)
+        String body = client.equals("jdk") ? viaHttpClient(url, headers, false)
+            : client.equals("jdkasync") ? viaHttpClient(url, headers, true)
             : viaUrlConnection(url, headers);
         // the backend answers "<version> <Host header>"
         String[] answer = body.trim().split(" ", 2);
@@ -79,10 +80,13 @@ public final class HttpProbe {
         + " firstError=" + firstError;
   }
 
-  private static String viaHttpClient(String url, Map<String, String> headers) throws Exception {
+  private static String viaHttpClient(String url, Map<String, String> headers, boolean async)
+      throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5));
     headers.forEach(b::header);
-    HttpResponse<String> r = JDK.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = async
+        ? JDK.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()).get()
+        : JDK.send(b.build(), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new IOException("status " + r.statusCode());
     }

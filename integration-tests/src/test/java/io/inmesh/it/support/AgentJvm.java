@@ -63,8 +63,16 @@ public final class AgentJvm implements AutoCloseable {
    */
   public static AgentJvm start(String javaHome, String agentArgs, Map<String, String> env,
       String classpath, String mainClass, String... args) throws IOException {
+    return start(javaHome, List.of(), agentArgs, env, classpath, mainClass, args);
+  }
+
+  /** @param jvmOptions extra JVM options, e.g. a trust store */
+  public static AgentJvm start(String javaHome, List<String> jvmOptions, String agentArgs,
+      Map<String, String> env, String classpath, String mainClass, String... args)
+      throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Paths.get(javaHome, "bin", "java").toString());
+    cmd.addAll(jvmOptions);
     cmd.add("-Xmx256m");
     cmd.add("-XX:TieredStopAtLevel=1");
     if (agentArgs != null) {

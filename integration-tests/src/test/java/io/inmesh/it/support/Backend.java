@@ -1,6 +1,8 @@
 package io.inmesh.it.support;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -8,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 
 /**
  * One version of a service: a real HTTP server on loopback that answers
@@ -30,8 +33,20 @@ public final class Backend implements AutoCloseable {
   private final AtomicInteger requests = new AtomicInteger();
 
   public Backend(String version) throws IOException {
+    this(version, null);
+  }
+
+  /** @param tls serve HTTPS with this context, or plain HTTP when null */
+  public Backend(String version, SSLContext tls) throws IOException {
     this.version = version;
-    this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+    InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);
+    if (tls == null) {
+      this.server = HttpServer.create(loopback, 64);
+    } else {
+      HttpsServer https = HttpsServer.create(loopback, 64);
+      https.setHttpsConfigurator(new HttpsConfigurator(tls));
+      this.server = https;
+    }
     server.createContext("/", exchange -> {
       requests.incrementAndGet();
       byte[] body = (version + " " + exchange.getRequestHeaders().getFirst("Host"))

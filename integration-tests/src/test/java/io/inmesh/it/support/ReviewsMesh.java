@@ -18,6 +18,7 @@ import io.envoyproxy.envoy.type.matcher.v3.StringMatcher;
 import io.inmesh.examples.controlplane.XdsResources;
 import java.io.IOException;
 import java.util.List;
+import javax.net.ssl.SSLContext;
 
 /**
  * Bookinfo's reviews service as istiod's grpc generator would describe it to a proxyless client:
@@ -32,17 +33,40 @@ public final class ReviewsMesh implements AutoCloseable {
   public static final String V1 = clusterName(HOST, PORT, "v1");
   public static final String V2 = clusterName(HOST, PORT, "v2");
 
-  public final Backend v1a = new Backend("v1");
-  public final Backend v1b = new Backend("v1");
-  public final Backend v2 = new Backend("v2");
+  public final Backend v1a;
+  public final Backend v1b;
+  public final Backend v2;
+  private final int port;
+  private final String scheme;
 
-  public ReviewsMesh() throws IOException {}
+  /** Plain HTTP on port 9080. */
+  public ReviewsMesh() throws IOException {
+    this(PORT, null);
+  }
+
+  /**
+   * @param tls the backends' TLS context, or null for plain HTTP
+   */
+  public ReviewsMesh(int port, SSLContext tls) throws IOException {
+    this.port = port;
+    this.scheme = tls == null ? "http" : "https";
+    this.v1a = new Backend("v1", tls);
+    this.v1b = new Backend("v1", tls);
+    this.v2 = new Backend("v2", tls);
+  }
+
+  /** The URL the application calls: a name only the mesh can resolve. */
+  public String url() {
+    return scheme + "://" + HOST + ":" + port + "/reviews/1";
+  }
 
   /** Listener, routes ({@code end-user: jason} to v2, the rest split by weight), clusters, EDS. */
   public XdsResources split(int v1Weight, int v2Weight) {
+    String v1 = clusterName(HOST, port, "v1");
+    String v2 = clusterName(HOST, port, "v2");
     return resources(List.of(
-        headerRoute("jason", "end-user", "jason", V2),
-        defaultRoute(List.of(weight(V1, v1Weight), weight(V2, v2Weight)))));
+        headerRoute("jason", "end-user", "jason", v2),
+        defaultRoute(List.of(weight(v1, v1Weight), weight(v2, v2Weight)))));
   }
 
   /**
@@ -63,11 +87,12 @@ public final class ReviewsMesh implements AutoCloseable {
 
   private XdsResources resources(List<Route> routes) {
     return new XdsResources(
-        List.of(listener(HOST, PORT)),
-        List.of(routeConfig(HOST, PORT, routes)),
-        List.of(cluster(HOST, PORT, "v1"), cluster(HOST, PORT, "v2")),
-        List.of(endpoints(V1, "127.0.0.1:" + v1a.port(), "127.0.0.1:" + v1b.port()),
-            endpoints(V2, "127.0.0.1:" + v2.port())));
+        List.of(listener(HOST, port)),
+        List.of(routeConfig(HOST, port, routes)),
+        List.of(cluster(HOST, port, "v1"), cluster(HOST, port, "v2")),
+        List.of(endpoints(clusterName(HOST, port, "v1"), "127.0.0.1:" + v1a.port(),
+                "127.0.0.1:" + v1b.port()),
+            endpoints(clusterName(HOST, port, "v2"), "127.0.0.1:" + v2.port())));
   }
 
   @Override

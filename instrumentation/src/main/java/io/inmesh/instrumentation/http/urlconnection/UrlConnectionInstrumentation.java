@@ -20,7 +20,7 @@ import net.bytebuddy.asm.Advice;
  * that URL's host and port. Handing it the endpoint's {@code ip:port} URL dials the endpoint and
  * keys keep-alive by endpoint, while the connection's own URL (which writes the request line's
  * path and the {@code Host} header) stays as the application wrote it. {@code https:} goes through
- * {@code HttpsClient.New} and is not routed yet.
+ * {@code HttpsClient.New}: see {@link HttpsUrlConnectionInstrumentation}.
  */
 public final class UrlConnectionInstrumentation implements LibraryInstrumentation {
 
