@@ -136,6 +136,19 @@ abstract class HttpRoutingTestBase {
 
   @Test
   @Order(6)
+  void answersNoHealthyUpstreamLocallyAsEnvoyWould() throws Exception {
+    publish(mesh.allToV2WithoutEndpoints());
+    ProbeResult r;
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    do {
+      r = app.call(client, 10, ReviewsMesh.URL);
+    } while (r.count("status-503-UH") < 10 && System.nanoTime() < deadline);
+    assertEquals(Map.of("status-503-UH", 10), r.counts(), r.firstError());
+    assertEquals("no_healthy_upstream", r.hosts());
+  }
+
+  @Test
+  @Order(7)
   void exitsWhenMainReturns() throws Exception {
     app.send("quit");
     app.await("BYE", 10);

@@ -3,27 +3,38 @@ package io.inmesh.api;
 import java.net.InetSocketAddress;
 
 /**
- * What the mesh decided for one call: dial this endpoint, or refuse the call the way Envoy would.
- * Immutable; created by the runtime, applied by advice.
+ * What the mesh decided for one call, applied by advice: leave it alone, dial this endpoint (with
+ * the route's request changes), or answer it locally the way Envoy would (404 NR, 503 UH, a
+ * redirect, a direct response). Immutable; created by the runtime.
+ *
+ * <p>An HTTP client gets a local reply as a real HTTP response: the call is sent to the agent's
+ * loopback reply server at {@link #endpointIp()}, path {@link #replyPath()}, which answers with the
+ * reply's status, headers and body. Clients that cannot (TLS to the reply server, or a protocol
+ * without HTTP responses) fail the call with {@link #rejectMessage()} instead.
  */
 public final class Decision {
 
   /** Stored by advice on a request the mesh leaves alone, so it is not asked twice. */
-  public static final Decision PASS_THROUGH = new Decision(null, null, 0, "-", "pass-through");
+  public static final Decision PASS_THROUGH =
+      new Decision(null, null, null, 0, "-", "pass-through", null);
 
   private final InetSocketAddress endpoint;
   private final InetSocketAddress endpointIp;
-  private final int rejectStatus;
+  private final String replyPath;
+  private final int replyStatus;
   private final String responseFlags;
   private final String detail;
+  private final RequestMutation mutation;
 
-  private Decision(InetSocketAddress endpoint, InetSocketAddress endpointIp, int rejectStatus,
-      String responseFlags, String detail) {
+  private Decision(InetSocketAddress endpoint, InetSocketAddress endpointIp, String replyPath,
+      int replyStatus, String responseFlags, String detail, RequestMutation mutation) {
     this.endpoint = endpoint;
     this.endpointIp = endpointIp;
-    this.rejectStatus = rejectStatus;
+    this.replyPath = replyPath;
+    this.replyStatus = replyStatus;
     this.responseFlags = responseFlags;
     this.detail = detail;
+    this.mutation = mutation;
   }
 
   /**
@@ -33,15 +44,23 @@ public final class Decision {
    *     {@code getHostString()}), for TLS server name indication and certificate checks
    * @param endpointIp the same IP and port without a host name, for connection pool keys that
    *     must tell endpoints apart
+   * @param mutation how the route changes the request, or null
    */
   public static Decision route(InetSocketAddress endpoint, InetSocketAddress endpointIp,
-      String detail) {
-    return new Decision(endpoint, endpointIp, 0, "-", detail);
+      RequestMutation mutation, String detail) {
+    return new Decision(endpoint, endpointIp, null, 0, "-", detail, mutation);
   }
 
-  /** Refuse the call as Envoy would, e.g. 404 NR (no route) or 503 UH (no healthy upstream). */
-  public static Decision reject(int httpStatus, String responseFlags, String detail) {
-    return new Decision(null, null, httpStatus, responseFlags, detail);
+  /**
+   * Answer locally.
+   *
+   * @param replyServer the agent's loopback reply server, or null when it is not running
+   * @param replyPath the path under which the reply server answers this call's reply
+   */
+  public static Decision localReply(InetSocketAddress replyServer, String replyPath, int status,
+      String responseFlags, String detail) {
+    return new Decision(null, replyServer, replyServer == null ? null : replyPath, status,
+        responseFlags, detail, null);
   }
 
   /** True for {@link #PASS_THROUGH}: the call proceeds as the application wrote it. */
@@ -49,8 +68,14 @@ public final class Decision {
     return this == PASS_THROUGH;
   }
 
+  /** True when the mesh answers the call itself. */
+  public boolean isLocalReply() {
+    return replyStatus != 0;
+  }
+
+  /** True for a local reply that must fail the call because no reply server can answer it. */
   public boolean rejected() {
-    return endpoint == null && this != PASS_THROUGH;
+    return replyStatus != 0 && replyPath == null;
   }
 
   /** The endpoint to dial, named as the application named the destination; null unless routed. */
@@ -58,22 +83,33 @@ public final class Decision {
     return endpoint;
   }
 
-  /** The endpoint to dial as a bare IP and port; null unless routed. */
+  /** The address to dial as a bare IP and port: the endpoint, or the local reply server. */
   public InetSocketAddress endpointIp() {
     return endpointIp;
   }
 
-  /** The endpoint as {@code ip:port} text (no host name), or null when rejected. */
-  public String endpointAuthority() {
-    if (endpoint == null) {
-      return null;
-    }
-    String ip = endpoint.getAddress().getHostAddress();
-    return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + endpoint.getPort();
+  /** The reply server's path for this call's local reply, or null. */
+  public String replyPath() {
+    return replyPath;
   }
 
-  public int rejectStatus() {
-    return rejectStatus;
+  /** How the route changes the request; null when it does not. */
+  public RequestMutation mutation() {
+    return mutation;
+  }
+
+  /** The endpoint as {@code ip:port} text (no host name), or null. */
+  public String endpointAuthority() {
+    if (endpointIp == null) {
+      return null;
+    }
+    String ip = endpointIp.getAddress().getHostAddress();
+    return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + endpointIp.getPort();
+  }
+
+  /** The local reply's HTTP status, or 0. */
+  public int replyStatus() {
+    return replyStatus;
   }
 
   /** Envoy's response flags for this call ({@code -} when none). */
@@ -86,9 +122,9 @@ public final class Decision {
     return detail;
   }
 
-  /** The message a refused call fails with. */
+  /** The message a refused call fails with where no HTTP response can be given. */
   public String rejectMessage() {
-    return "inmesh: " + rejectStatus + " " + responseFlags + " (" + detail + ")";
+    return "inmesh: " + replyStatus + " " + responseFlags + " (" + detail + ")";
   }
 
   @Override
@@ -96,6 +132,7 @@ public final class Decision {
     if (passThrough()) {
       return "pass-through";
     }
-    return rejected() ? rejectMessage() : "route to " + endpointAuthority() + " (" + detail + ")";
+    return isLocalReply() ? "local reply " + replyStatus + " " + responseFlags + " (" + detail + ")"
+        : "route to " + endpointAuthority() + " (" + detail + ")";
   }
 }

@@ -12,6 +12,6 @@ final class MeshActivation {
   static void activate(Instrumentation inst, ClassLoader agentLoader, MeshSource source,
       AgentConfig config) {
     ClientInstrumentation.install(inst, agentLoader, ClientInstrumentation.all());
-    Mesh.install(new MeshRuntime(source, config.exclusions()));
+    Mesh.install(new MeshRuntime(source, config.exclusions(), LocalReplyServer.start()));
   }
 }

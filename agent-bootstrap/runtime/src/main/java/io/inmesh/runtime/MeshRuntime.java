@@ -23,11 +23,14 @@ final class MeshRuntime implements MeshHandler {
 
   private final MeshSource source;
   private final Exclusions exclusions;
+  private final LocalReplyServer replies;
   private final AtomicBoolean failureLogged = new AtomicBoolean();
 
-  MeshRuntime(MeshSource source, Exclusions exclusions) {
+  /** @param replies the local reply server, or null when it could not start */
+  MeshRuntime(MeshSource source, Exclusions exclusions, LocalReplyServer replies) {
     this.source = source;
     this.exclusions = exclusions;
+    this.replies = replies;
   }
 
   @Override
@@ -46,19 +49,33 @@ final class MeshRuntime implements MeshHandler {
         new HttpRequestView(request, authority(request)));
     String detail = target + " route=" + routing.route() + " cluster=" + routing.cluster();
     if (routing.result() != Routing.Result.ROUTED) {
-      return Decision.reject(routing.result().httpStatus(), routing.result().responseFlag(),
-          detail);
+      return localReply(routing.result().httpStatus(), routing.result().responseFlag(),
+          envoyBody(routing.result()), detail);
     }
     Endpoint endpoint = routing.endpoint();
     try {
       InetAddress ip = InetAddress.getByName(endpoint.host());
       InetAddress named = InetAddress.getByAddress(host, ip.getAddress());
       return Decision.route(new InetSocketAddress(named, endpoint.port()),
-          new InetSocketAddress(ip, endpoint.port()), detail);
+          new InetSocketAddress(ip, endpoint.port()), null, detail);
     } catch (UnknownHostException e) {
-      return Decision.reject(503, "UH", detail + ": endpoint " + endpoint.address()
-          + " does not resolve");
+      return localReply(503, "UH", "no healthy upstream", detail + ": endpoint "
+          + endpoint.address() + " does not resolve");
     }
+  }
+
+  private Decision localReply(int status, String flags, String body, String detail) {
+    if (replies == null) {
+      return Decision.localReply(null, null, status, flags, detail);
+    }
+    String path = replies.register(
+        new LocalReplyServer.LocalReply(status, flags, new String[0], body));
+    return Decision.localReply(replies.address(), path, status, flags, detail);
+  }
+
+  /** The bodies Envoy answers with (404 NR has none). */
+  private static String envoyBody(Routing.Result result) {
+    return result == Routing.Result.NO_HEALTHY_UPSTREAM ? "no healthy upstream" : "";
   }
 
   /** The Host header the application's request carries: host, plus the port unless default. */

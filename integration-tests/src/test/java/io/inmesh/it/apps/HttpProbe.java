@@ -80,6 +80,12 @@ public final class HttpProbe {
         + " firstError=" + firstError;
   }
 
+  /** A response other than 200 counts as {@code status-CODE-FLAGS}, e.g. {@code status-503-UH}. */
+  private static String notOk(int status, String flags, String body) {
+    return "status-" + status + "-" + (flags == null || flags.isEmpty() ? "none" : flags) + " "
+        + body.replace(' ', '_').replace(',', ';');
+  }
+
   private static String viaHttpClient(String url, Map<String, String> headers, boolean async)
       throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5));
@@ -88,7 +94,8 @@ public final class HttpProbe {
         ? JDK.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()).get()
         : JDK.send(b.build(), HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
-      throw new IOException("status " + r.statusCode());
+      return notOk(r.statusCode(), r.headers().firstValue("x-inmesh-response-flags").orElse(""),
+          r.body());
     }
     return r.body();
   }
@@ -101,7 +108,9 @@ public final class HttpProbe {
     headers.forEach(c::setRequestProperty);
     int status = c.getResponseCode();
     if (status != 200) {
-      throw new IOException("status " + status);
+      InputStream err = c.getErrorStream();
+      String body = err == null ? "" : new String(err.readAllBytes(), StandardCharsets.UTF_8);
+      return notOk(status, c.getHeaderField("x-inmesh-response-flags"), body);
     }
     try (InputStream body = c.getInputStream()) {
       // read fully so the connection goes back to the keep-alive cache

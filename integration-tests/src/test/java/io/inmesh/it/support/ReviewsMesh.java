@@ -85,6 +85,13 @@ public final class ReviewsMesh implements AutoCloseable {
     return resources(List.of(broken, defaultRoute(List.of(weight(V1, 0), weight(V2, 100)))));
   }
 
+  /** Everything to v2, whose pods are all gone: Envoy answers 503 "no healthy upstream" (UH). */
+  public XdsResources allToV2WithoutEndpoints() {
+    XdsResources all = split(0, 100);
+    return new XdsResources(all.listeners(), all.routes(), all.clusters(),
+        List.of(all.endpoints().get(0), endpoints(clusterName(HOST, port, "v2"))));
+  }
+
   private XdsResources resources(List<Route> routes) {
     return new XdsResources(
         List.of(listener(HOST, port)),

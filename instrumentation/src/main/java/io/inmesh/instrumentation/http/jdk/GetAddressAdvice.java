@@ -11,9 +11,11 @@ import java.net.http.HttpRequest;
 import net.bytebuddy.asm.Advice;
 
 /**
- * Inlined into {@code HttpRequestImpl.getAddress()}. A routed or refused request skips the original
- * body, which would resolve the application's host name in DNS (a name that often exists only in
- * the mesh). References only the bootstrap API and the JDK.
+ * Inlined into {@code HttpRequestImpl.getAddress()}, where the client asks where to connect. The
+ * decision usually comes from {@link SendAsyncAdvice}; requests the client creates by itself
+ * (redirects, authentication retries) are decided here. A routed or refused request skips the
+ * original body, which would resolve the application's host name in DNS (a name that often exists
+ * only in the mesh). References only the bootstrap API and the JDK.
  */
 public final class GetAddressAdvice {
 
@@ -55,7 +57,9 @@ public final class GetAddressAdvice {
     if (decision == null) {
       return;
     }
-    if (decision.rejected()) {
+    if (decision.isLocalReply()) {
+      // Decided here (a redirect or a retry the client built itself): the request line cannot be
+      // pointed at the reply server any more, so the call fails with the reason.
       thrown = new ConnectException(decision.rejectMessage());
       return;
     }

@@ -1,6 +1,8 @@
 package io.inmesh.instrumentation.http.jdk;
 
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
@@ -9,6 +11,9 @@ import io.inmesh.api.DecisionCarrier;
 import io.inmesh.instrumentation.LibraryInstrumentation;
 import java.lang.reflect.Modifier;
 import java.net.InetSocketAddress;
+import java.net.ProxySelector;
+import java.net.http.HttpRequest;
+import java.util.concurrent.Executor;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.FieldAccessor;
@@ -22,11 +27,13 @@ import net.bytebuddy.implementation.FieldAccessor;
  * carrying a call routed to another. The request's URI is left alone, so the {@code Host} header,
  * the request line and TLS server name are those the application wrote. The decision is taken once
  * per request object and kept in a field the agent adds; redirects and retries create new request
- * objects and are routed afresh.
+ * objects and are routed afresh. The call is decided where the application hands it over
+ * ({@code sendAsync}), which is also where the route's request changes are applied.
  */
 public final class JdkHttpClientInstrumentation implements LibraryInstrumentation {
 
   static final String REQUEST_IMPL = "jdk.internal.net.http.HttpRequestImpl";
+  static final String CLIENT_IMPL = "jdk.internal.net.http.HttpClientImpl";
   static final String DECISION_FIELD = "inmeshDecision";
 
   @Override
@@ -36,7 +43,7 @@ public final class JdkHttpClientInstrumentation implements LibraryInstrumentatio
 
   @Override
   public java.util.Set<String> typeNames() {
-    return java.util.Set.of(REQUEST_IMPL);
+    return java.util.Set.of(REQUEST_IMPL, CLIENT_IMPL);
   }
 
   @Override
@@ -48,6 +55,14 @@ public final class JdkHttpClientInstrumentation implements LibraryInstrumentatio
             .intercept(FieldAccessor.ofField(DECISION_FIELD))
             .visit(Advice.to(GetAddressAdvice.class)
                 .on(named("getAddress").and(takesArguments(0))
-                    .and(returns(InetSocketAddress.class)))));
+                    .and(returns(InetSocketAddress.class))))
+            .visit(Advice.to(RequestImplAdvice.class)
+                .on(isConstructor().and(takesArguments(HttpRequest.class, ProxySelector.class)))))
+        .type(named(CLIENT_IMPL))
+        .transform((b, type, loader, module, domain) -> b
+            .visit(Advice.to(SendAsyncAdvice.class)
+                .on(named("sendAsync").and(takesArguments(4))
+                    .and(takesArgument(0, HttpRequest.class))
+                    .and(takesArgument(3, Executor.class)))));
   }
 }

@@ -27,6 +27,7 @@ public final class NewHttpClientAdvice {
       return null;
     }
     String file = url.getFile();
+    String sentFile = file;
     Decision decision = Mesh.outbound(new MeshRequest(MeshRequest.HTTP, "http", url.getHost(),
         MeshRequest.portOrDefault(url.getPort(), "http"), file.isEmpty() ? "/" : file,
         connection.getRequestMethod(), connection.getRequestProperties()));
@@ -36,8 +37,13 @@ public final class NewHttpClientAdvice {
     if (decision.rejected()) {
       return decision;
     }
+    // A local reply goes to the agent's reply server under its own path; a routed call keeps the
+    // application's path (the connection's own URL writes the request line's path and Host).
+    if (decision.mutation() != null && decision.mutation().pathAndQuery() != null) {
+      sentFile = decision.mutation().pathAndQuery();
+    }
     url = new URL("http", decision.endpointIp().getAddress().getHostAddress(),
-        decision.endpointIp().getPort(), file);
+        decision.endpointIp().getPort(), decision.isLocalReply() ? decision.replyPath() : sentFile);
     return null;
   }
 

@@ -27,19 +27,24 @@ public final class NewHttpsClientAdvice {
       return null;
     }
     String file = url.getFile();
+    String sentFile = file;
     Decision decision = Mesh.outbound(new MeshRequest(MeshRequest.HTTP, "https", url.getHost(),
         MeshRequest.portOrDefault(url.getPort(), "https"), file.isEmpty() ? "/" : file,
         connection.getRequestMethod(), connection.getRequestProperties()));
     if (decision == null) {
       return null;
     }
-    if (decision.rejected()) {
+    if (decision.isLocalReply()) {
+      // The reply server speaks plain HTTP only: a TLS call fails with the reason instead.
       return decision;
+    }
+    if (decision.mutation() != null && decision.mutation().pathAndQuery() != null) {
+      sentFile = decision.mutation().pathAndQuery();
     }
     String ip = decision.endpointIp().getAddress().getHostAddress();
     url = new URL("https://inmesh-route:" + url.getHost() + "@"
         + (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + decision.endpointIp().getPort()
-        + file);
+        + sentFile);
     return null;
   }
 
