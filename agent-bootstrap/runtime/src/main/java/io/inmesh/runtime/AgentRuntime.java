@@ -55,7 +55,7 @@ public final class AgentRuntime {
       LOG.debug("bootstrap read after %d ms", (System.nanoTime() - started) / 1_000_000);
       XdsMeshSource source = new XdsMeshSource(bootstrap.get(), config);
       long beforeActivation = System.nanoTime();
-      appendBootstrapApi.run();
+      BootstrapApiInjection.run(inst, agentJar, appendBootstrapApi);
       MeshActivation.activate(inst, AgentRuntime.class.getClassLoader(), source, config);
       // Connect after instrumenting: the client's class loading then overlaps the application's
       // start instead of competing with premain for the CPU.
