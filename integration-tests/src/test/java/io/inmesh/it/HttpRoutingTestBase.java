@@ -48,7 +48,7 @@ abstract class HttpRoutingTestBase {
     controlPlane = LocalControlPlane.onLoopback().start();
     publish(mesh.split(80, 20));
     Path bootstrap = Bootstraps.pilotAgentShaped(dir, controlPlane.serverUri());
-    app = AgentJvm.start("bootstrap=" + bootstrap, Map.of(), HttpProbe.class.getName());
+    app = AgentJvm.start(AgentJvm.meshArgs(bootstrap), Map.of(), HttpProbe.class.getName());
     app.await("READY", 30);
   }
 

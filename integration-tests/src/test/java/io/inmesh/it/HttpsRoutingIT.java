@@ -39,7 +39,7 @@ class HttpsRoutingIT {
     controlPlane.setResources("v1", mesh.split(80, 20));
     Path bootstrap = Bootstraps.pilotAgentShaped(dir, controlPlane.serverUri());
     app = AgentJvm.start(System.getProperty("java.home"), certs.clientTrustOptions(),
-        "bootstrap=" + bootstrap, Map.of(), AgentJvm.testClasspath(), HttpProbe.class.getName());
+        AgentJvm.meshArgs(bootstrap), Map.of(), AgentJvm.testClasspath(), HttpProbe.class.getName());
     app.await("READY", 30);
   }
 

@@ -29,7 +29,7 @@ class UnixSocketIT {
       // pilot-agent sometimes writes the path as unix:///./etc/istio/proxy/XDS
       String uri = "unix:///." + socket;
       Path bootstrap = Bootstraps.pilotAgentShaped(dir, uri);
-      try (AgentJvm app = AgentJvm.start("bootstrap=" + bootstrap, Map.of(),
+      try (AgentJvm app = AgentJvm.start(AgentJvm.meshArgs(bootstrap), Map.of(),
           HttpProbe.class.getName())) {
         app.await("READY", 30);
         ProbeResult r = app.call("jdk", 200, ReviewsMesh.URL);

@@ -49,7 +49,7 @@ class IsolationIT {
       controlPlane.setResources("v1", mesh.split(80, 20));
       Path bootstrap = Bootstraps.pilotAgentShaped(dir, controlPlane.serverUri());
       try (AgentJvm app = AgentJvm.start(System.getProperty("java.home"),
-          "bootstrap=" + bootstrap, Map.of(), applicationClasspath(),
+          AgentJvm.meshArgs(bootstrap), Map.of(), applicationClasspath(),
           IsolationApp.class.getName(), ReviewsMesh.URL, String.valueOf(CALLS), grpcVersion,
           protobufVersion)) {
         String line = app.await("ISOLATION", 30);

@@ -39,6 +39,16 @@ public final class AgentJvm implements AutoCloseable {
         }, "stderr");
   }
 
+  /**
+   * Agent arguments for a test application in the mesh. The resource timeout is generous because
+   * a wait ends as soon as the destination resolves, and on a loaded machine the first resolution
+   * (xDS client start, ADS round trips) can take longer than the 1 s default; tests of the bound
+   * itself pass their own arguments.
+   */
+  public static String meshArgs(Path bootstrap) {
+    return "bootstrap=" + bootstrap + ",resource_timeout_ms=5000";
+  }
+
   public static Path agentJar() {
     Path jar = Paths.get(System.getProperty("inmesh.agent.jar",
         "../agent-bootstrap/target/inmesh-agent.jar")).toAbsolutePath().normalize();
