@@ -1,6 +1,6 @@
 package io.inmesh.policies;
 
-import io.inmesh.policies.cluster.RoundRobin;
+import io.inmesh.policies.cluster.ClusterState;
 import io.inmesh.policies.route.RouteTable;
 import java.util.Map;
 
@@ -9,17 +9,18 @@ import java.util.Map;
  * with one volatile write per update.
  *
  * @param routesByTarget for each watched target ({@code host:port} as the application wrote it) that
- *     has a listener, the route configuration its HTTP connection manager names
- * @param endpointsByCluster for each cluster with an EDS assignment, its load balancer
+ *     has a listener, the route configuration its HTTP connection manager names (with the
+ *     listener's session affinity attached)
+ * @param clusters for each cluster with endpoints (EDS or inline), its settings and load balancer
  * @param version a counter that grows with every publication, for logs and the admin endpoint
  */
 public record MeshSnapshot(Map<String, RouteTable> routesByTarget,
-    Map<String, RoundRobin> endpointsByCluster, long version) {
+    Map<String, ClusterState> clusters, long version) {
 
   public static final MeshSnapshot EMPTY = new MeshSnapshot(Map.of(), Map.of(), 0);
 
   public MeshSnapshot {
     routesByTarget = Map.copyOf(routesByTarget);
-    endpointsByCluster = Map.copyOf(endpointsByCluster);
+    clusters = Map.copyOf(clusters);
   }
 }

@@ -1,38 +1,217 @@
 package io.inmesh.policies;
 
+import io.inmesh.policies.cluster.ClusterLoadBalancer;
+import io.inmesh.policies.cluster.ClusterState;
 import io.inmesh.policies.cluster.Endpoint;
-import io.inmesh.policies.cluster.RoundRobin;
+import io.inmesh.policies.cluster.Host;
+import io.inmesh.policies.cluster.XxHash64;
+import io.inmesh.policies.header.Header;
+import io.inmesh.policies.header.HeaderMutations;
+import io.inmesh.policies.route.ClusterSpecifier;
+import io.inmesh.policies.route.HashPolicy;
+import io.inmesh.policies.route.RequestMirrorPolicy;
 import io.inmesh.policies.route.Route;
+import io.inmesh.policies.route.RouteAction;
 import io.inmesh.policies.route.RouteTable;
+import io.inmesh.policies.route.SessionAffinity;
 import io.inmesh.policies.route.VirtualHost;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Routes one request through a snapshot: virtual host, route, weighted cluster, endpoint. */
+/**
+ * Routes one request through a snapshot: virtual host, route, then either a local reply
+ * (redirect, direct response) or cluster, endpoint, rewrites, header mutations, mirrors and
+ * timeouts. Allocation on the common path is the {@link Routing} itself; rewritten strings,
+ * mirrors and generated cookies only when a route asks for them.
+ */
 public final class Router {
 
+  private static final RouteAction.Redirect TO_HTTPS =
+      new RouteAction.Redirect("https", null, 0, null, null, 301, false);
+  private static final RouteAction.Redirect SAME_URL =
+      new RouteAction.Redirect(null, null, 0, null, null, 302, false);
+
   private Router() {}
+
+  /** Routes with the thread-local random source. */
+  public static Routing route(MeshSnapshot snapshot, RouteTable table, RequestView request) {
+    return route(snapshot, table, request, RandomSource.threadLocal());
+  }
 
   /**
    * Routes a request to a target that has a route table.
    *
    * @param table the route configuration of the target's listener
+   * @param random the randomness for weighted clusters, runtime fractions, mirrors and balancers
    */
-  public static Routing route(MeshSnapshot snapshot, RouteTable table, RequestView request) {
+  public static Routing route(MeshSnapshot snapshot, RouteTable table, RequestView request,
+      RandomSource random) {
     VirtualHost vhost = table.select(request.authority());
     if (vhost == null) {
-      return new Routing(Routing.Result.NO_ROUTE, null, null, null);
+      return Routing.NO_ROUTE;
     }
-    Route route = vhost.select(request);
+    if (vhost.requireTls() && !"https".equals(request.scheme())) {
+      return local(null, new LocalReply(301, "",
+          List.of(new Header("location", TO_HTTPS.location(request, null)))),
+          HeaderMutations.NONE);
+    }
+    Route route = vhost.select(request, random);
     if (route == null) {
-      return new Routing(Routing.Result.NO_ROUTE, null, null, null);
+      return Routing.NO_ROUTE;
     }
-    String cluster = route.action().pickCluster(
-        ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE));
-    RoundRobin endpoints = snapshot.endpointsByCluster().get(cluster);
-    Endpoint endpoint = endpoints == null ? null : endpoints.next();
-    if (endpoint == null) {
-      return new Routing(Routing.Result.NO_HEALTHY_UPSTREAM, route.name(), cluster, null);
+    RouteAction action = route.action();
+    if (action instanceof RouteAction.Redirect r) {
+      return local(route, new LocalReply(r.status(), "",
+          List.of(new Header("location", r.location(request, route.match().path())))),
+          route.responseHeaders());
     }
-    return new Routing(Routing.Result.ROUTED, route.name(), cluster, endpoint);
+    if (action instanceof RouteAction.DirectResponse d) {
+      return local(route, directReply(d, request), route.responseHeaders());
+    }
+    return forward(snapshot, table, request, random, route, (RouteAction.Forward) action);
+  }
+
+  private static LocalReply directReply(RouteAction.DirectResponse d, RequestView request) {
+    List<Header> headers = new ArrayList<>(2);
+    // Envoy adds Location (the request's own URL) to 201 and 3xx direct responses.
+    if (d.status() == 201 || (d.status() >= 300 && d.status() < 400)) {
+      headers.add(new Header("location", SAME_URL.location(request, null)));
+    }
+    if (!d.body().isEmpty()) {
+      headers.add(new Header("content-type", "text/plain"));
+    }
+    return new LocalReply(d.status(), d.body(), headers);
+  }
+
+  private static Routing local(Route route, LocalReply reply, HeaderMutations responseHeaders) {
+    return new Routing(Routing.Result.LOCAL_REPLY, route == null ? null : route.name(), null,
+        null, null, null, null, HeaderMutations.NONE, responseHeaders, List.of(), reply,
+        List.of(), java.time.Duration.ZERO, java.time.Duration.ZERO);
+  }
+
+  private static Routing forward(MeshSnapshot snapshot, RouteTable table, RequestView request,
+      RandomSource random, Route route, RouteAction.Forward f) {
+    String clusterName;
+    ClusterSpecifier.WeightedCluster weighted = null;
+    ClusterSpecifier spec = f.clusters();
+    if (spec instanceof ClusterSpecifier.ToCluster c) {
+      clusterName = c.cluster();
+    } else if (spec instanceof ClusterSpecifier.WeightedClusters w) {
+      weighted = w.pick(random.nextLong() >>> 1);
+      clusterName = weighted.name();
+    } else {
+      clusterName = request.header(((ClusterSpecifier.ClusterHeader) spec).header());
+    }
+    ClusterState state = clusterName == null ? null : snapshot.clusters().get(clusterName);
+    if (state == null) {
+      return new Routing(Routing.Result.CLUSTER_NOT_FOUND, route.name(), clusterName, null, null,
+          null, null, HeaderMutations.NONE, route.responseHeaders(), List.of(),
+          new LocalReply(f.clusterNotFoundStatus(), "", List.of()), List.of(),
+          java.time.Duration.ZERO, java.time.Duration.ZERO);
+    }
+    ClusterLoadBalancer lb = state.loadBalancer();
+    List<Header> added = List.of();
+    SessionAffinity session = route.session().apply(table.sessionAffinity());
+    String requested = null;
+    Host host = null;
+    if (session != null) {
+      requested = session.requestedAddress(request);
+      if (requested != null) {
+        Host wanted = lb.host(requested);
+        if (wanted != null && state.cluster().lbConfig().overrideHostStatus()
+            .contains(wanted.endpoint().health())) {
+          host = wanted;
+        } else if (session.strict()) {
+          return failure(route, clusterName, f);
+        }
+      }
+    }
+    if (host == null) {
+      long hash = 0;
+      boolean hashed = false;
+      if (lb.usesHash()) {
+        List<HashPolicy> policies = f.hashPolicies();
+        for (int i = 0; i < policies.size(); i++) {
+          HashPolicy p = policies.get(i);
+          String key = p.key(request);
+          if (key == null && p instanceof HashPolicy.Cookie c && c.ttl() != null) {
+            key = hex(random.nextLong());
+            added = append(added, new Header("set-cookie", c.setCookie(key)));
+          }
+          if (key != null) {
+            long h = XxHash64.hash(key);
+            // Envoy: rotating the old value keeps duplicate policies from cancelling out.
+            hash = hashed ? Long.rotateLeft(hash, 1) ^ h : h;
+            hashed = true;
+          }
+          if (hashed && p.terminal()) {
+            break;
+          }
+        }
+      }
+      host = lb.pick(hash, hashed, random);
+    }
+    if (host == null) {
+      return failure(route, clusterName, f);
+    }
+    Endpoint endpoint = host.endpoint();
+    if (session != null && !endpoint.address().equals(requested)) {
+      added = append(added, session.responseHeader(endpoint.address()));
+    }
+    String path = f.pathRewrite() == null ? null
+        : f.pathRewrite().rewrite(request.path(), route.match().path());
+    String authority = weighted != null && weighted.hostRewrite() != null
+        ? weighted.hostRewrite()
+        : f.hostRewrite() == null ? null : f.hostRewrite().rewrite(request, endpoint);
+    HeaderMutations requestHeaders = weighted != null && weighted.requestHeaders() != null
+        ? weighted.requestHeaders() : route.requestHeaders();
+    HeaderMutations responseHeaders = weighted != null && weighted.responseHeaders() != null
+        ? weighted.responseHeaders() : route.responseHeaders();
+    List<Routing.Mirror> mirrors = f.mirrors().isEmpty() ? List.of()
+        : mirrors(snapshot, request, random, f.mirrors(),
+            authority != null ? authority : request.authority());
+    return new Routing(Routing.Result.ROUTED, route.name(), clusterName, endpoint,
+        host.activeRequests(), path, authority, requestHeaders, responseHeaders, added, null,
+        mirrors, f.timeout(), f.maxStreamDuration());
+  }
+
+  private static Routing failure(Route route, String cluster, RouteAction.Forward f) {
+    return new Routing(Routing.Result.NO_HEALTHY_UPSTREAM, route.name(), cluster, null, null,
+        null, null, HeaderMutations.NONE, route.responseHeaders(), List.of(), null, List.of(),
+        java.time.Duration.ZERO, java.time.Duration.ZERO);
+  }
+
+  private static List<Routing.Mirror> mirrors(MeshSnapshot snapshot, RequestView request,
+      RandomSource random, List<RequestMirrorPolicy> policies, String authority) {
+    List<Routing.Mirror> out = new ArrayList<>(policies.size());
+    for (RequestMirrorPolicy m : policies) {
+      boolean sampled = m.fractionPerMillion() >= 1_000_000
+          || random.nextInt(1_000_000) < m.fractionPerMillion();
+      if (!sampled) {
+        out.add(new Routing.Mirror(m.cluster(), false, null, null, null));
+        continue;
+      }
+      ClusterState state = snapshot.clusters().get(m.cluster());
+      Host host = state == null ? null : state.loadBalancer().pick(0, false, random);
+      out.add(new Routing.Mirror(m.cluster(), true, host == null ? null : host.endpoint(),
+          host == null ? null : host.activeRequests(),
+          m.appendShadowSuffix() ? RequestMirrorPolicy.shadowAuthority(authority) : authority));
+    }
+    return List.copyOf(out);
+  }
+
+  private static List<Header> append(List<Header> list, Header header) {
+    if (list.isEmpty()) {
+      return List.of(header);
+    }
+    List<Header> out = new ArrayList<>(list);
+    out.add(header);
+    return List.copyOf(out);
+  }
+
+  /** Envoy's {@code Hex::uint64ToHex}: 16 lower-case hex digits. */
+  static String hex(long value) {
+    String s = Long.toHexString(value);
+    return "0000000000000000".substring(s.length()) + s;
   }
 }

@@ -1,6 +1,7 @@
 package io.inmesh.runtime;
 
 import io.inmesh.policies.log.AgentLog;
+import com.google.protobuf.Value;
 import io.inmesh.xds.bootstrap.Bootstrap;
 import io.inmesh.xds.bootstrap.BootstrapException;
 import io.inmesh.xds.bootstrap.BootstrapLocator;
@@ -56,7 +57,8 @@ public final class AgentRuntime {
       XdsMeshSource source = new XdsMeshSource(bootstrap.get(), config);
       long beforeActivation = System.nanoTime();
       BootstrapApiInjection.run(inst, agentJar, appendBootstrapApi);
-      MeshActivation.activate(inst, AgentRuntime.class.getClassLoader(), source, config);
+      MeshActivation.activate(inst, AgentRuntime.class.getClassLoader(), source, config,
+          instanceIp(bootstrap.get()));
       // Connect after instrumenting: the client's class loading then overlaps the application's
       // start instead of competing with premain for the CPU.
       source.connect();
@@ -65,6 +67,15 @@ public final class AgentRuntime {
     } catch (Throwable t) {
       LOG.error(t, "failed to start, the application runs without the mesh");
     }
+  }
+
+  /** The workload's IP from the node metadata pilot-agent writes ({@code INSTANCE_IPS}), or null. */
+  static String instanceIp(Bootstrap bootstrap) {
+    Value ips = bootstrap.node().getMetadata().getFieldsMap().get("INSTANCE_IPS");
+    if (ips == null || ips.getStringValue().isBlank()) {
+      return null;
+    }
+    return ips.getStringValue().split(",")[0].trim();
   }
 
   static String version() {

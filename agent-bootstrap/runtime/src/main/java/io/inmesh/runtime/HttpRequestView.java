@@ -10,10 +10,27 @@ final class HttpRequestView implements RequestView {
 
   private final MeshRequest request;
   private final String authority;
+  private final String sourceIp;
 
-  HttpRequestView(MeshRequest request, String authority) {
+  HttpRequestView(MeshRequest request, String authority, String sourceIp) {
     this.request = request;
     this.authority = authority;
+    this.sourceIp = sourceIp;
+  }
+
+  @Override
+  public String method() {
+    return request.method();
+  }
+
+  @Override
+  public String scheme() {
+    return request.scheme();
+  }
+
+  @Override
+  public String sourceIp() {
+    return sourceIp;
   }
 
   @Override

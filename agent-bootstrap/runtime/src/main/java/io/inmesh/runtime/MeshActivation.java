@@ -10,8 +10,9 @@ final class MeshActivation {
   private MeshActivation() {}
 
   static void activate(Instrumentation inst, ClassLoader agentLoader, MeshSource source,
-      AgentConfig config) {
+      AgentConfig config, String sourceIp) {
     ClientInstrumentation.install(inst, agentLoader, ClientInstrumentation.all());
-    Mesh.install(new MeshRuntime(source, config.exclusions(), LocalReplyServer.start()));
+    Mesh.install(new MeshRuntime(source, config.exclusions(), LocalReplyServer.start(),
+        sourceIp));
   }
 }

@@ -3,14 +3,20 @@ package io.inmesh.runtime;
 import io.inmesh.api.Decision;
 import io.inmesh.api.MeshHandler;
 import io.inmesh.api.MeshRequest;
+import io.inmesh.policies.LocalReply;
 import io.inmesh.policies.Router;
 import io.inmesh.policies.Routing;
 import io.inmesh.policies.cluster.Endpoint;
+import io.inmesh.policies.header.Header;
 import io.inmesh.policies.log.AgentLog;
 import io.inmesh.policies.route.RouteTable;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -24,13 +30,21 @@ final class MeshRuntime implements MeshHandler {
   private final MeshSource source;
   private final Exclusions exclusions;
   private final LocalReplyServer replies;
+  private final String sourceIp;
   private final AtomicBoolean failureLogged = new AtomicBoolean();
+  private final Map<String, InetAddress> endpointIps = new ConcurrentHashMap<>();
+  private static final int MAX_CACHED_IPS = 100_000;
 
-  /** @param replies the local reply server, or null when it could not start */
-  MeshRuntime(MeshSource source, Exclusions exclusions, LocalReplyServer replies) {
+  /**
+   * @param replies the local reply server, or null when it could not start
+   * @param sourceIp this workload's IP (hash_policy source_ip), or null when unknown
+   */
+  MeshRuntime(MeshSource source, Exclusions exclusions, LocalReplyServer replies,
+      String sourceIp) {
     this.source = source;
     this.exclusions = exclusions;
     this.replies = replies;
+    this.sourceIp = sourceIp;
   }
 
   @Override
@@ -45,35 +59,84 @@ final class MeshRuntime implements MeshHandler {
     if (table == null) {
       return null;
     }
-    Routing routing = Router.route(source.snapshot(), table,
-        new HttpRequestView(request, authority(request)));
+    HttpRequestView view = new HttpRequestView(request, authority(request), sourceIp);
+    Routing routing = Router.route(source.snapshot(), table, view);
     String detail = target + " route=" + routing.route() + " cluster=" + routing.cluster();
     if (routing.result() != Routing.Result.ROUTED) {
-      return localReply(routing.result().httpStatus(), routing.result().responseFlag(),
-          envoyBody(routing.result()), detail);
+      return localReply(routing, detail);
     }
     Endpoint endpoint = routing.endpoint();
+    InetAddress ip = endpointIp(endpoint);
+    if (ip == null) {
+      return localReply(new Routing(Routing.Result.NO_HEALTHY_UPSTREAM, routing.route(),
+          routing.cluster(), null), detail + ": endpoint " + endpoint.address()
+          + " does not resolve");
+    }
     try {
-      InetAddress ip = InetAddress.getByName(endpoint.host());
       InetAddress named = InetAddress.getByAddress(host, ip.getAddress());
       return Decision.route(new InetSocketAddress(named, endpoint.port()),
-          new InetSocketAddress(ip, endpoint.port()), null, detail);
+          new InetSocketAddress(ip, endpoint.port()), RequestMutationRecorder.of(routing, view),
+          detail);
     } catch (UnknownHostException e) {
-      return localReply(503, "UH", "no healthy upstream", detail + ": endpoint "
-          + endpoint.address() + " does not resolve");
+      return null; // cannot happen: the address has a valid length
     }
   }
 
-  private Decision localReply(int status, String flags, String body, String detail) {
+  /**
+   * The endpoint's address. IP addresses (what istiod sends: pod IPs) are parsed once per endpoint
+   * rather than per call; a host name (a DNS cluster) is resolved through the JDK's DNS cache.
+   */
+  private InetAddress endpointIp(Endpoint endpoint) {
+    InetAddress ip = endpointIps.get(endpoint.host());
+    if (ip == null) {
+      byte[] literal = Exclusions.Cidr.literal(endpoint.host());
+      if (literal == null) {
+        try {
+          return InetAddress.getByName(endpoint.host());
+        } catch (UnknownHostException e) {
+          return null;
+        }
+      }
+      try {
+        ip = InetAddress.getByAddress(literal);
+      } catch (UnknownHostException e) {
+        return null;
+      }
+      if (endpointIps.size() > MAX_CACHED_IPS) {
+        endpointIps.clear();
+      }
+      endpointIps.put(endpoint.host(), ip);
+    }
+    return ip;
+  }
+
+  /**
+   * No route, no cluster, no healthy upstream, a redirect or a direct response: answered as Envoy
+   * answers it, with its status, body and headers (a redirect's location), and the route's
+   * response headers.
+   */
+  private Decision localReply(Routing routing, String detail) {
+    int status = routing.httpStatus();
+    String flags = routing.result().responseFlag();
     if (replies == null) {
       return Decision.localReply(null, null, status, flags, detail);
     }
-    String path = replies.register(
-        new LocalReplyServer.LocalReply(status, flags, new String[0], body));
+    List<String> headers = new ArrayList<>();
+    String body = envoyBody(routing.result());
+    LocalReply reply = routing.localReply();
+    if (reply != null) {
+      body = reply.body() == null ? "" : reply.body();
+      for (Header h : reply.headers()) {
+        headers.add(h.name());
+        headers.add(h.value());
+      }
+    }
+    String path = replies.register(new LocalReplyServer.LocalReply(status, flags,
+        headers.toArray(new String[0]), body));
     return Decision.localReply(replies.address(), path, status, flags, detail);
   }
 
-  /** The bodies Envoy answers with (404 NR has none). */
+  /** The bodies Envoy answers with when the route gives none (404 NR has none). */
   private static String envoyBody(Routing.Result result) {
     return result == Routing.Result.NO_HEALTHY_UPSTREAM ? "no healthy upstream" : "";
   }

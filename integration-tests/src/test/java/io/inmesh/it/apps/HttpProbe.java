@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -41,8 +42,68 @@ public final class HttpProbe {
       if (parts[0].equals("call")) {
         System.out.println(call(parts));
       }
+      if (parts[0].equals("fetch")) {
+        System.out.println(fetch(parts));
+      }
     }
     System.out.println("BYE");
+  }
+
+  /**
+   * {@code fetch jdk|urlconnection URL [name:value ...]}: one call without following redirects,
+   * answered as {@code FETCHED status=.. flags=.. location=.. seen-path=.. seen=[x-seen-*] body=..}.
+   */
+  private static String fetch(String[] parts) {
+    Map<String, String> headers = new TreeMap<>();
+    for (int i = 3; i < parts.length; i++) {
+      int colon = parts[i].indexOf(':');
+      headers.put(parts[i].substring(0, colon), parts[i].substring(colon + 1));
+    }
+    try {
+      int status;
+      String body;
+      Map<String, List<String>> responseHeaders = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      if (parts[1].equals("jdk")) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(parts[2]))
+            .timeout(Duration.ofSeconds(5));
+        headers.forEach(b::header);
+        HttpResponse<String> r = JDK.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        status = r.statusCode();
+        body = r.body();
+        responseHeaders.putAll(r.headers().map());
+      } else {
+        HttpURLConnection c = (HttpURLConnection) new URL(parts[2]).openConnection();
+        c.setInstanceFollowRedirects(false);
+        headers.forEach(c::setRequestProperty);
+        status = c.getResponseCode();
+        InputStream in = status < 400 ? c.getInputStream() : c.getErrorStream();
+        body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        c.getHeaderFields().forEach((k, v) -> {
+          if (k != null) {
+            responseHeaders.put(k, v);
+          }
+        });
+      }
+      StringBuilder seen = new StringBuilder();
+      responseHeaders.forEach((k, v) -> {
+        String name = k.toLowerCase(java.util.Locale.ROOT);
+        if (name.startsWith("x-seen-") && !name.equals("x-seen-path")) {
+          seen.append(seen.length() == 0 ? "" : ";").append(name.substring(7)).append('=')
+              .append(String.join(",", v));
+        }
+      });
+      return "FETCHED status=" + status + " flags=" + first(responseHeaders,
+          "x-inmesh-response-flags") + " location=" + first(responseHeaders, "location")
+          + " seen-path=" + first(responseHeaders, "x-seen-path") + " seen=[" + seen + "] body="
+          + body.replace('\n', ' ');
+    } catch (Exception e) {
+      return "FETCHED error=" + e;
+    }
+  }
+
+  private static String first(Map<String, List<String>> headers, String name) {
+    List<String> v = headers.get(name);
+    return v == null || v.isEmpty() ? "" : v.get(0);
   }
 
   private static String call(String[] parts) {

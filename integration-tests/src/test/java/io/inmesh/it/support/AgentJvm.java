@@ -150,6 +150,13 @@ public final class AgentJvm implements AutoCloseable {
     return ProbeResult.parse(await("DONE", 120));
   }
 
+  /** One {@code fetch} of {@link io.inmesh.it.apps.HttpProbe}: the raw {@code FETCHED} line. */
+  public String fetch(String client, String url, String... headers) throws InterruptedException {
+    send("fetch " + client + " " + url + (headers.length == 0 ? ""
+        : " " + String.join(" ", headers)));
+    return await("FETCHED", 60);
+  }
+
   public List<String> stderr() {
     return stderr;
   }

@@ -51,6 +51,16 @@ public final class Backend implements AutoCloseable {
       requests.incrementAndGet();
       byte[] body = (version + " " + exchange.getRequestHeaders().getFirst("Host"))
           .getBytes(StandardCharsets.UTF_8);
+      // What arrived, for tests of the route's request changes.
+      exchange.getResponseHeaders().add("x-seen-path", exchange.getRequestURI().getRawPath()
+          + (exchange.getRequestURI().getRawQuery() == null ? ""
+              : "?" + exchange.getRequestURI().getRawQuery()));
+      exchange.getRequestHeaders().forEach((name, values) -> {
+        if (name.toLowerCase(java.util.Locale.ROOT).startsWith("x-")) {
+          exchange.getResponseHeaders().add("x-seen-" + name.toLowerCase(java.util.Locale.ROOT),
+              String.join(",", values));
+        }
+      });
       exchange.getRequestBody().readAllBytes();
       exchange.sendResponseHeaders(200, body.length);
       try (OutputStream out = exchange.getResponseBody()) {

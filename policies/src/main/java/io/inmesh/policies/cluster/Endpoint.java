@@ -1,10 +1,11 @@
 package io.inmesh.policies.cluster;
 
 /**
- * One EDS {@code LbEndpoint}: a socket address to dial and its {@code load_balancing_weight}
- * (1 when unset).
+ * One EDS {@code LbEndpoint}: a socket address to dial, its {@code load_balancing_weight} (1 when
+ * unset), health, and {@code endpoint.hostname} (what {@code auto_host_rewrite} sends; for a
+ * LOGICAL_DNS cluster the DNS name; null when unknown).
  */
-public record Endpoint(String host, int port, int weight, HealthStatus health) {
+public record Endpoint(String host, int port, int weight, HealthStatus health, String hostname) {
 
   public Endpoint {
     if (port <= 0 || port > 65535) {
@@ -13,8 +14,16 @@ public record Endpoint(String host, int port, int weight, HealthStatus health) {
     if (weight <= 0) {
       throw new IllegalArgumentException("endpoint weight must be positive: " + weight);
     }
+    if (hostname != null && hostname.isEmpty()) {
+      hostname = null;
+    }
   }
 
+  public Endpoint(String host, int port, int weight, HealthStatus health) {
+    this(host, port, weight, health, null);
+  }
+
+  /** {@code host:port}, IPv6 bracketed: Envoy's address string, also the ring hash key. */
   public String address() {
     return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
   }

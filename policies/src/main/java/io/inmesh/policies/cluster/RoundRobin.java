@@ -1,40 +1,31 @@
 package io.inmesh.policies.cluster;
 
-import java.util.ArrayList;
+import io.inmesh.policies.RandomSource;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Weighted round robin over the routable endpoints of one cluster.
+ * {@code ROUND_ROBIN}, weighted by {@code load_balancing_weight}.
  *
- * <p>The interleaved order is computed once per EDS update with the smooth weighted round-robin
- * rule (each step picks the endpoint with the largest running credit), so weights 3:1 give
- * a,a,b,a rather than a,a,a,b; a pick is then one atomic increment and an array read. If no
- * endpoint is routable, Envoy's panic mode applies: all endpoints are used.
+ * <p>The interleaved order is computed once per update with the smooth weighted round-robin rule
+ * (each step picks the host with the largest running credit), so weights 3:1 give a,a,b,a rather
+ * than a,a,a,b; a pick is then one atomic increment and an array read. Health is not looked at
+ * here: {@link ClusterLoadBalancer} hands in the hosts to use.
  */
-public final class RoundRobin {
+public final class RoundRobin implements LoadBalancer {
 
   /** Bounds the precomputed schedule; larger weight sums are scaled down proportionally. */
   static final int MAX_SCHEDULE = 4096;
 
-  private final Endpoint[] schedule;
+  private final Host[] schedule;
   private final AtomicInteger cursor = new AtomicInteger();
 
-  private RoundRobin(Endpoint[] schedule) {
-    this.schedule = schedule;
-  }
-
-  public static RoundRobin over(List<Endpoint> endpoints) {
-    List<Endpoint> usable = new ArrayList<>();
-    for (Endpoint e : endpoints) {
-      if (e.health().routable()) {
-        usable.add(e);
-      }
+  public RoundRobin(List<Host> hosts) {
+    long[] weights = new long[hosts.size()];
+    for (int i = 0; i < weights.length; i++) {
+      weights[i] = hosts.get(i).endpoint().weight();
     }
-    if (usable.isEmpty()) {
-      usable.addAll(endpoints);
-    }
-    return new RoundRobin(schedule(usable));
+    this.schedule = schedule(hosts.toArray(new Host[0]), weights);
   }
 
   /** True when there is nothing to pick from. */
@@ -42,29 +33,30 @@ public final class RoundRobin {
     return schedule.length == 0;
   }
 
-  /** The next endpoint, or null when the cluster has none. */
-  public Endpoint next() {
-    Endpoint[] s = schedule;
+  /** The next host, or null when there is none. */
+  public Host next() {
+    Host[] s = schedule;
     if (s.length == 0) {
       return null;
     }
     return s[Math.floorMod(cursor.getAndIncrement(), s.length)];
   }
 
-  static Endpoint[] schedule(List<Endpoint> endpoints) {
-    int n = endpoints.size();
+  @Override
+  public Host pick(long hash, boolean hashed, RandomSource random) {
+    return next();
+  }
+
+  static Host[] schedule(Host[] hosts, long[] weights) {
+    int n = hosts.length;
     if (n == 0) {
-      return new Endpoint[0];
+      return new Host[0];
     }
-    long[] weights = new long[n];
     long gcd = 0;
-    long total = 0;
     for (int i = 0; i < n; i++) {
-      weights[i] = endpoints.get(i).weight();
       gcd = gcd(gcd, weights[i]);
-      total += weights[i];
     }
-    total = 0;
+    long total = 0;
     for (int i = 0; i < n; i++) {
       weights[i] /= gcd;
       total += weights[i];
@@ -77,7 +69,7 @@ public final class RoundRobin {
         total += weights[i];
       }
     }
-    Endpoint[] out = new Endpoint[(int) total];
+    Host[] out = new Host[(int) total];
     long[] credit = new long[n];
     for (int step = 0; step < out.length; step++) {
       int best = 0;
@@ -88,7 +80,7 @@ public final class RoundRobin {
         }
       }
       credit[best] -= total;
-      out[step] = endpoints.get(best);
+      out[step] = hosts[best];
     }
     return out;
   }

@@ -1,11 +1,71 @@
 package io.inmesh.policies.cluster;
 
 /**
- * The parts of a CDS {@code Cluster} the first cut applies: its name, where its endpoints come
- * from ({@code eds_cluster_config.service_name}, defaulting to the cluster name) and its LB policy.
+ * The parts of a CDS {@code Cluster} routing applies: its name, where its endpoints come from
+ * ({@code eds_cluster_config.service_name}, defaulting to the cluster name), its LB policy and the
+ * policy's settings.
  */
-public record UpstreamCluster(String name, String edsServiceName, LbPolicy lbPolicy) {
+public record UpstreamCluster(String name, String edsServiceName, LbPolicy lbPolicy,
+    LbConfig lbConfig) {
 
-  /** {@code Cluster.lb_policy}; the first cut implements ROUND_ROBIN and falls back to it. */
+  public UpstreamCluster {
+    if (lbConfig == null) {
+      lbConfig = LbConfig.DEFAULT;
+    }
+  }
+
+  public UpstreamCluster(String name, String edsServiceName, LbPolicy lbPolicy) {
+    this(name, edsServiceName, lbPolicy, LbConfig.DEFAULT);
+  }
+
+  /** {@code Cluster.lb_policy} (or the equivalent {@code load_balancing_policy}). */
   public enum LbPolicy { ROUND_ROBIN, LEAST_REQUEST, RANDOM, RING_HASH, MAGLEV }
+
+  /**
+   * The load balancer settings of a cluster.
+   *
+   * @param minRingSize {@code ring_hash_lb_config.minimum_ring_size} (1024)
+   * @param maxRingSize {@code ring_hash_lb_config.maximum_ring_size} (8M)
+   * @param maglevTableSize {@code maglev_lb_config.table_size} (65537; must be prime)
+   * @param choiceCount {@code least_request_lb_config.choice_count} (2)
+   * @param activeRequestBias {@code least_request_lb_config.active_request_bias} default value (1.0)
+   * @param fullScan LeastRequest {@code selection_method: FULL_SCAN}
+   * @param panicThresholdPercent {@code common_lb_config.healthy_panic_threshold} (50; 0 disables)
+   * @param localityWeighted {@code common_lb_config.locality_weighted_lb_config} (or
+   *     {@code wrr_locality}); weighting also applies whenever EDS gives locality weights, as
+   *     proxyless gRPC always weights localities
+   * @param useHostnameForHashing {@code consistent_hashing_lb_config.use_hostname_for_hashing}
+   * @param overrideHostStatus {@code common_lb_config.override_host_status}: the health states in
+   *     which an endpoint named by session affinity is still used (default UNKNOWN, HEALTHY,
+   *     DEGRADED; Istio adds DRAINING for persistent sessions)
+   */
+  public record LbConfig(long minRingSize, long maxRingSize, long maglevTableSize,
+      int choiceCount, double activeRequestBias, boolean fullScan, double panicThresholdPercent,
+      boolean localityWeighted, boolean useHostnameForHashing,
+      java.util.Set<HealthStatus> overrideHostStatus) {
+
+    public static final java.util.Set<HealthStatus> DEFAULT_OVERRIDE_HOST_STATUS =
+        java.util.Set.of(HealthStatus.UNKNOWN, HealthStatus.HEALTHY, HealthStatus.DEGRADED);
+
+    public static final LbConfig DEFAULT = new LbConfig(RingHash.DEFAULT_MIN_RING_SIZE,
+        RingHash.DEFAULT_MAX_RING_SIZE, Maglev.DEFAULT_TABLE_SIZE, 2, 1.0, false, 50.0, false,
+        false, DEFAULT_OVERRIDE_HOST_STATUS);
+
+    public LbConfig {
+      overrideHostStatus = java.util.Set.copyOf(overrideHostStatus);
+      if (minRingSize < 1 || maxRingSize < minRingSize) {
+        throw new IllegalArgumentException("ring size bounds [" + minRingSize + ", "
+            + maxRingSize + "]");
+      }
+      if (maglevTableSize < 2) {
+        throw new IllegalArgumentException("maglev table_size " + maglevTableSize);
+      }
+      if (choiceCount < 2) {
+        throw new IllegalArgumentException("choice_count must be at least 2");
+      }
+      if (panicThresholdPercent < 0 || panicThresholdPercent > 100) {
+        throw new IllegalArgumentException("healthy_panic_threshold " + panicThresholdPercent);
+      }
+    }
+  }
 }

@@ -6,47 +6,77 @@ import java.util.Locale;
 
 /**
  * One {@code config.route.v3.HeaderMatcher}. Values of a repeated header are joined with ',' before
- * matching, as Envoy does.
+ * matching, as Envoy does. Pseudo-headers {@code :authority} (also {@code host}), {@code :path},
+ * {@code :method} and {@code :scheme} read the request's own fields.
+ *
+ * <p>An absent header never matches a value matcher (string, regex, range), whatever
+ * {@code invert_match} says, unless {@code treat_missing_header_as_empty}; {@code present_match:
+ * false} matches an absent header. This is Envoy's (and gRPC's) rule.
  */
 public final class HeaderMatcher {
 
   /** Which form of header_match_specifier this is. */
-  public enum Kind { EXACT, PREFIX, SUFFIX, CONTAINS, REGEX, PRESENT }
+  public enum Kind { EXACT, PREFIX, SUFFIX, CONTAINS, REGEX, PRESENT, RANGE }
 
   private final String name;
   private final Kind kind;
-  private final String value;
-  private final Pattern regex;
+  private final StringMatch string;
   private final boolean present;
-  private final boolean ignoreCase;
+  private final long rangeStart;
+  private final long rangeEnd;
   private final boolean invert;
+  private final boolean missingAsEmpty;
 
-  private HeaderMatcher(String name, Kind kind, String value, Pattern regex, boolean present,
-      boolean ignoreCase, boolean invert) {
+  private HeaderMatcher(String name, Kind kind, StringMatch string, boolean present,
+      long rangeStart, long rangeEnd, boolean invert, boolean missingAsEmpty) {
     this.name = name.toLowerCase(Locale.ROOT);
     this.kind = kind;
-    this.value = value;
-    this.regex = regex;
+    this.string = string;
     this.present = present;
-    this.ignoreCase = ignoreCase;
+    this.rangeStart = rangeStart;
+    this.rangeEnd = rangeEnd;
     this.invert = invert;
+    this.missingAsEmpty = missingAsEmpty;
   }
 
   /** exact, prefix, suffix or contains. */
   public static HeaderMatcher ofString(String name, Kind kind, String value, boolean ignoreCase,
       boolean invert) {
-    if (kind == Kind.REGEX || kind == Kind.PRESENT) {
-      throw new IllegalArgumentException("not a string match: " + kind);
-    }
-    return new HeaderMatcher(name, kind, value, null, false, ignoreCase, invert);
+    return ofString(name, kind, value, ignoreCase, invert, false);
+  }
+
+  /** exact, prefix, suffix or contains, with {@code treat_missing_header_as_empty}. */
+  public static HeaderMatcher ofString(String name, Kind kind, String value, boolean ignoreCase,
+      boolean invert, boolean missingAsEmpty) {
+    StringMatch.Kind k = switch (kind) {
+      case EXACT -> StringMatch.Kind.EXACT;
+      case PREFIX -> StringMatch.Kind.PREFIX;
+      case SUFFIX -> StringMatch.Kind.SUFFIX;
+      case CONTAINS -> StringMatch.Kind.CONTAINS;
+      default -> throw new IllegalArgumentException("not a string match: " + kind);
+    };
+    return new HeaderMatcher(name, kind, StringMatch.of(k, value, ignoreCase), false, 0, 0,
+        invert, missingAsEmpty);
   }
 
   public static HeaderMatcher ofRegex(String name, Pattern regex, boolean invert) {
-    return new HeaderMatcher(name, Kind.REGEX, null, regex, false, false, invert);
+    return ofRegex(name, regex, invert, false);
+  }
+
+  public static HeaderMatcher ofRegex(String name, Pattern regex, boolean invert,
+      boolean missingAsEmpty) {
+    return new HeaderMatcher(name, Kind.REGEX, StringMatch.regex(regex), false, 0, 0, invert,
+        missingAsEmpty);
   }
 
   public static HeaderMatcher ofPresent(String name, boolean present, boolean invert) {
-    return new HeaderMatcher(name, Kind.PRESENT, null, null, present, false, invert);
+    return new HeaderMatcher(name, Kind.PRESENT, null, present, 0, 0, invert, false);
+  }
+
+  /** {@code range_match}: the value parses as a signed 64-bit integer in [start, end). */
+  public static HeaderMatcher ofRange(String name, long start, long end, boolean invert,
+      boolean missingAsEmpty) {
+    return new HeaderMatcher(name, Kind.RANGE, null, false, start, end, invert, missingAsEmpty);
   }
 
   public String name() {
@@ -59,22 +89,46 @@ public final class HeaderMatcher {
 
   public boolean matches(RequestView request) {
     String actual = valueOf(request);
-    boolean matched;
     if (kind == Kind.PRESENT) {
-      matched = (actual != null) == present;
+      return ((actual != null) == present) != invert;
+    }
+    if (actual == null) {
+      if (!missingAsEmpty) {
+        return false;
+      }
+      actual = "";
+    }
+    boolean matched;
+    if (kind == Kind.RANGE) {
+      matched = inRange(actual);
     } else {
-      matched = actual != null && matchesValue(actual);
+      matched = string.matches(actual);
     }
     return matched != invert;
   }
 
+  private boolean inRange(String actual) {
+    long v;
+    try {
+      v = Long.parseLong(actual);
+    } catch (NumberFormatException e) {
+      return false;
+    }
+    return v >= rangeStart && v < rangeEnd;
+  }
+
   private String valueOf(RequestView request) {
-    if (name.charAt(0) == ':') {
+    if (name.charAt(0) == ':' || name.equals("host")) {
       switch (name) {
         case ":authority":
+        case "host":
           return request.authority();
         case ":path":
           return request.path();
+        case ":method":
+          return request.method();
+        case ":scheme":
+          return request.scheme();
         default:
           return request.header(name);
       }
@@ -82,30 +136,11 @@ public final class HeaderMatcher {
     return request.header(name);
   }
 
-  private boolean matchesValue(String actual) {
-    switch (kind) {
-      case EXACT:
-        return ignoreCase ? actual.equalsIgnoreCase(value) : actual.equals(value);
-      case PREFIX:
-        return actual.regionMatches(ignoreCase, 0, value, 0, value.length());
-      case SUFFIX:
-        return actual.length() >= value.length() && actual.regionMatches(ignoreCase,
-            actual.length() - value.length(), value, 0, value.length());
-      case CONTAINS:
-        return ignoreCase
-            ? actual.toLowerCase(Locale.ROOT).contains(value.toLowerCase(Locale.ROOT))
-            : actual.contains(value);
-      case REGEX:
-        return regex.matches(actual);
-      default:
-        return false;
-    }
-  }
-
   @Override
   public String toString() {
-    return "HeaderMatcher{" + name + " " + (invert ? "not " : "") + kind
-        + (value != null ? " '" + value + "'" : regex != null ? " /" + regex.pattern() + "/" : "")
+    return "HeaderMatcher{" + name + " " + (invert ? "not " : "")
+        + (kind == Kind.PRESENT ? "present=" + present
+            : kind == Kind.RANGE ? "range [" + rangeStart + "," + rangeEnd + ")" : string)
         + "}";
   }
 }

@@ -1,4 +1,33 @@
 package io.inmesh.policies.route;
 
-/** {@code config.route.v3.Route} with a route action (the only kind the first cut serves). */
-public record Route(String name, RouteMatch match, RouteAction action) {}
+import io.inmesh.policies.header.HeaderMutations;
+
+/**
+ * {@code config.route.v3.Route}.
+ *
+ * @param name {@code name} (may be empty)
+ * @param match {@code match}
+ * @param action {@code route}, {@code redirect} or {@code direct_response}
+ * @param requestHeaders the route's {@code request_headers_to_add/remove} merged with its virtual
+ *     host's and route configuration's (see {@link HeaderMutations}); a weighted cluster with its
+ *     own mutations carries its own merged copy
+ * @param responseHeaders the same for {@code response_headers_to_add/remove}; also applied to
+ *     redirects and direct responses, as Envoy does
+ * @param session {@code typed_per_filter_config} of {@code envoy.filters.http.stateful_session}:
+ *     {@link SessionAffinity.Override#INHERIT} when the route says nothing
+ */
+public record Route(String name, RouteMatch match, RouteAction action,
+    HeaderMutations requestHeaders, HeaderMutations responseHeaders,
+    SessionAffinity.Override session) {
+
+  public Route {
+    if (session == null) {
+      session = SessionAffinity.Override.INHERIT;
+    }
+  }
+
+  public Route(String name, RouteMatch match, RouteAction action) {
+    this(name, match, action, HeaderMutations.NONE, HeaderMutations.NONE,
+        SessionAffinity.Override.INHERIT);
+  }
+}

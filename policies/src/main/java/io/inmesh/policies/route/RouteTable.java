@@ -12,7 +12,11 @@ import java.util.Map;
  * order: exact domain, then suffix wildcards ({@code *.example.com}) longest first, then prefix
  * wildcards ({@code example.*}) longest first, then {@code *}. Domains compare case-insensitively.
  * The authority is tried as written (with its port) and then without the port, because Istio lists
- * both forms but other control planes often list only the bare name.
+ * both forms but other control planes often list only the bare name; with
+ * {@code ignore_port_in_host_matching} only the bare name is tried.
+ *
+ * <p>The table also carries the listener's session affinity (the HTTP connection manager's
+ * {@code stateful_session} filter), attached by the xDS bridge per target.
  */
 public final class RouteTable {
 
@@ -22,11 +26,24 @@ public final class RouteTable {
   private final List<Wildcard> suffixes = new ArrayList<>();
   private final List<Wildcard> prefixes = new ArrayList<>();
   private final VirtualHost fallback;
+  private final boolean ignorePortInHostMatching;
+  private final SessionAffinity sessionAffinity;
 
   private record Wildcard(String part, VirtualHost host) {}
 
   public RouteTable(String name, List<VirtualHost> virtualHosts) {
+    this(name, virtualHosts, false, null);
+  }
+
+  /**
+   * @param ignorePortInHostMatching {@code ignore_port_in_host_matching}
+   * @param sessionAffinity the listener's stateful session, or null
+   */
+  public RouteTable(String name, List<VirtualHost> virtualHosts, boolean ignorePortInHostMatching,
+      SessionAffinity sessionAffinity) {
     this.name = name;
+    this.ignorePortInHostMatching = ignorePortInHostMatching;
+    this.sessionAffinity = sessionAffinity;
     this.virtualHosts = List.copyOf(virtualHosts);
     VirtualHost any = null;
     for (VirtualHost vh : this.virtualHosts) {
@@ -59,14 +76,35 @@ public final class RouteTable {
     return virtualHosts;
   }
 
+  public boolean ignorePortInHostMatching() {
+    return ignorePortInHostMatching;
+  }
+
+  /** The listener's session affinity, or null. */
+  public SessionAffinity sessionAffinity() {
+    return sessionAffinity;
+  }
+
+  /** This table with the listener's session affinity (this instance when it is the same). */
+  public RouteTable withSessionAffinity(SessionAffinity affinity) {
+    if (java.util.Objects.equals(affinity, sessionAffinity)) {
+      return this;
+    }
+    return new RouteTable(name, virtualHosts, ignorePortInHostMatching, affinity);
+  }
+
   /** The virtual host for this authority ({@code host} or {@code host:port}), or null. */
   public VirtualHost select(String authority) {
     String host = authority.toLowerCase(Locale.ROOT);
-    VirtualHost found = selectSpecific(host);
-    if (found == null) {
-      int colon = host.lastIndexOf(':');
-      if (colon > 0 && host.indexOf(']', colon) < 0) {
-        found = selectSpecific(host.substring(0, colon));
+    int colon = host.lastIndexOf(':');
+    String bare = colon > 0 && host.indexOf(']', colon) < 0 ? host.substring(0, colon) : null;
+    VirtualHost found;
+    if (ignorePortInHostMatching) {
+      found = selectSpecific(bare != null ? bare : host);
+    } else {
+      found = selectSpecific(host);
+      if (found == null && bare != null) {
+        found = selectSpecific(bare);
       }
     }
     return found != null ? found : fallback;

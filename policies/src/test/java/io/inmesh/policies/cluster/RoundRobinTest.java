@@ -2,61 +2,41 @@ package io.inmesh.policies.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RoundRobinTest {
 
-  private static Endpoint ep(int port, int weight, HealthStatus health) {
-    return new Endpoint("127.0.0.1", port, weight, health);
+  private static Host host(int port, int weight) {
+    return new Host(new Endpoint("127.0.0.1", port, weight, HealthStatus.HEALTHY));
   }
 
   @Test
   void weightsAreHonouredAndInterleaved() {
-    RoundRobin rr = RoundRobin.over(List.of(ep(1, 3, HealthStatus.HEALTHY),
-        ep(2, 1, HealthStatus.UNKNOWN)));
+    RoundRobin rr = new RoundRobin(List.of(host(1, 3), host(2, 1)));
     StringBuilder order = new StringBuilder();
     for (int i = 0; i < 8; i++) {
-      order.append(rr.next().port());
+      order.append(rr.next().endpoint().port());
     }
     // smooth weighted round robin: 3:1 interleaves as a,a,b,a rather than a,a,a,b
     assertEquals("11211121", order.toString());
   }
 
   @Test
-  void unhealthyEndpointsAreSkipped() {
-    RoundRobin rr = RoundRobin.over(List.of(ep(1, 1, HealthStatus.UNHEALTHY),
-        ep(2, 1, HealthStatus.HEALTHY), ep(3, 1, HealthStatus.DRAINING)));
-    for (int i = 0; i < 5; i++) {
-      assertEquals(2, rr.next().port());
-    }
-  }
-
-  @Test
-  void panicModeUsesAllEndpointsWhenNoneIsHealthy() {
-    RoundRobin rr = RoundRobin.over(List.of(ep(1, 1, HealthStatus.UNHEALTHY),
-        ep(2, 1, HealthStatus.UNHEALTHY)));
-    Map<Integer, Integer> seen = new HashMap<>();
-    for (int i = 0; i < 4; i++) {
-      seen.merge(rr.next().port(), 1, Integer::sum);
-    }
-    assertEquals(Map.of(1, 2, 2, 2), seen);
-  }
-
-  @Test
-  void emptyClusterPicksNothing() {
-    assertNull(RoundRobin.over(List.of()).next());
+  void emptyPicksNothing() {
+    assertNull(new RoundRobin(List.of()).next());
+    assertTrue(new RoundRobin(List.of()).isEmpty());
   }
 
   @Test
   void hugeWeightsAreScaledIntoABoundedSchedule() {
-    Endpoint[] s = RoundRobin.schedule(List.of(ep(1, 1_000_000, HealthStatus.HEALTHY),
-        ep(2, 3_000_001, HealthStatus.HEALTHY)));
-    assertEquals(true, s.length <= RoundRobin.MAX_SCHEDULE + 2);
-    long ones = java.util.Arrays.stream(s).filter(e -> e.port() == 1).count();
+    Host a = host(1, 1_000_000);
+    Host b = host(2, 3_000_001);
+    Host[] s = RoundRobin.schedule(new Host[] {a, b}, new long[] {1_000_000, 3_000_001});
+    assertTrue(s.length <= RoundRobin.MAX_SCHEDULE + 2);
+    long ones = java.util.Arrays.stream(s).filter(h -> h == a).count();
     assertEquals(0.25, (double) ones / s.length, 0.01);
   }
 }

@@ -61,8 +61,9 @@ class RouteMatchTest {
 
   @Test
   void weightedClustersSplitInProportion() {
-    RouteAction.WeightedClusters split = RouteAction.WeightedClusters.of(List.of(
-        new RouteAction.WeightedCluster("v1", 80), new RouteAction.WeightedCluster("v2", 20)));
+    ClusterSpecifier.WeightedClusters split = ClusterSpecifier.WeightedClusters.of(List.of(
+        new ClusterSpecifier.WeightedCluster("v1", 80),
+        new ClusterSpecifier.WeightedCluster("v2", 20)));
     int v1 = 0;
     for (int r = 0; r < 100; r++) {
       if (split.pickCluster(r).equals("v1")) {

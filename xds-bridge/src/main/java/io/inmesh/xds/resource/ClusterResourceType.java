@@ -4,6 +4,7 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
 import io.inmesh.policies.cluster.UpstreamCluster;
 import io.inmesh.policies.cluster.UpstreamCluster.LbPolicy;
+import io.inmesh.xds.resource.LbPolicyDecoder.LbChoice;
 import io.inmesh.policies.log.AgentLog;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * CDS: {@code envoy.config.cluster.v3.Cluster}. EDS clusters (istiod's shape) take their endpoints
  * from {@code eds_cluster_config.service_name} (default: the cluster name); STATIC and LOGICAL_DNS
  * clusters carry theirs in {@code load_assignment}. Aggregate and other custom cluster types are
- * rejected until they are implemented.
+ * rejected until they are implemented. The load balancer settings are read by
+ * {@link LbPolicyDecoder}.
  */
 public final class ClusterResourceType extends ResourceType<Cluster, ClusterUpdate> {
 
@@ -20,7 +22,7 @@ public final class ClusterResourceType extends ResourceType<Cluster, ClusterUpda
 
   private static final AgentLog LOG = AgentLog.get(ClusterResourceType.class);
 
-  /** LB policies already reported as applied as round robin, so each is logged once. */
+  /** LB policies whose slow start was reported as not applied, so each is logged once. */
   private final Set<LbPolicy> reportedFallbacks = ConcurrentHashMap.newKeySet();
 
   @Override
@@ -54,7 +56,11 @@ public final class ClusterResourceType extends ResourceType<Cluster, ClusterUpda
       throw new ResourceException(null, "cluster_type " + cluster.getClusterType().getName()
           + " (e.g. aggregate) is not supported yet");
     }
-    LbPolicy lb = lbPolicy(cluster);
+    LbChoice lb = LbPolicyDecoder.decode(cluster);
+    if (lb.slowStart() && reportedFallbacks.add(lb.policy())) {
+      LOG.info("slow_start_config is not applied: new endpoints get their full weight at once"
+          + " (first seen on cluster %s)", cluster.getName());
+    }
     switch (cluster.getType()) {
       case EDS: {
         var eds = cluster.getEdsClusterConfig();
@@ -65,37 +71,22 @@ public final class ClusterResourceType extends ResourceType<Cluster, ClusterUpda
               + " is " + source.getConfigSourceSpecifierCase());
         }
         String service = eds.getServiceName().isEmpty() ? cluster.getName() : eds.getServiceName();
-        return new ClusterUpdate(new UpstreamCluster(cluster.getName(), service, lb), null);
+        return new ClusterUpdate(new UpstreamCluster(cluster.getName(), service, lb.policy(),
+            lb.config()), null);
       }
       case STATIC:
       case LOGICAL_DNS: {
         if (!cluster.hasLoadAssignment()) {
           throw new ResourceException(null, cluster.getType() + " cluster has no load_assignment");
         }
-        EndpointUpdate endpoints = LoadAssignmentDecoder.decode(cluster.getLoadAssignment());
-        return new ClusterUpdate(new UpstreamCluster(cluster.getName(), cluster.getName(), lb),
-            endpoints);
+        EndpointUpdate endpoints = LoadAssignmentDecoder.decode(cluster.getLoadAssignment(),
+            cluster.getType() == Cluster.DiscoveryType.LOGICAL_DNS);
+        return new ClusterUpdate(new UpstreamCluster(cluster.getName(), cluster.getName(),
+            lb.policy(), lb.config()), endpoints);
       }
       default:
         throw new ResourceException(null, "cluster type " + cluster.getType()
             + " is not supported (EDS, STATIC, LOGICAL_DNS)");
     }
-  }
-
-  private LbPolicy lbPolicy(Cluster cluster) throws ResourceException {
-    LbPolicy policy = switch (cluster.getLbPolicy()) {
-      case ROUND_ROBIN -> LbPolicy.ROUND_ROBIN;
-      case LEAST_REQUEST -> LbPolicy.LEAST_REQUEST;
-      case RANDOM -> LbPolicy.RANDOM;
-      case RING_HASH -> LbPolicy.RING_HASH;
-      case MAGLEV -> LbPolicy.MAGLEV;
-      default -> throw new ResourceException(null, "lb_policy " + cluster.getLbPolicy()
-          + " is not supported");
-    };
-    if (policy != LbPolicy.ROUND_ROBIN && reportedFallbacks.add(policy)) {
-      LOG.info("lb_policy %s is applied as ROUND_ROBIN for now (first seen on cluster %s)",
-          policy, cluster.getName());
-    }
-    return policy;
   }
 }

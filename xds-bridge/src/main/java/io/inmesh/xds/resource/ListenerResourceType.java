@@ -7,6 +7,7 @@ import io.envoyproxy.envoy.config.core.v3.ConfigSource;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.inmesh.policies.route.SessionAffinity;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -29,13 +30,18 @@ public final class ListenerResourceType extends ResourceType<Listener, ListenerU
   private static final String TYPED_STRUCT_UDPA = "type.googleapis.com/udpa.type.v1.TypedStruct";
   private static final String TYPED_STRUCT_XDS = "type.googleapis.com/xds.type.v3.TypedStruct";
 
-  /** Filters the model will apply (fault, RBAC, rate limit, stateful session); not yet applied. */
+  /**
+   * Filters this client knows. Applied: router, stateful_session (session affinity, see
+   * {@link ListenerUpdate#sessionAffinity()}). Known, applied by later work: fault, RBAC, local
+   * rate limit. CORS is accepted as a no-op: it concerns browsers, not an in-process client.
+   */
   static final Set<String> KNOWN_FILTERS = Set.of(
       ROUTER,
       "type.googleapis.com/envoy.extensions.filters.http.fault.v3.HTTPFault",
       "type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC",
       "type.googleapis.com/envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit",
-      "type.googleapis.com/envoy.extensions.filters.http.stateful_session.v3.StatefulSession");
+      "type.googleapis.com/envoy.extensions.filters.http.cors.v3.Cors",
+      StatefulSessionDecoder.FILTER_TYPE);
 
   @Override
   public String typeUrl() {
@@ -80,6 +86,7 @@ public final class ListenerResourceType extends ResourceType<Listener, ListenerU
       throw new ResourceException(null, "cannot decode HttpConnectionManager: " + e.getMessage());
     }
     List<String> filters = parseFilters(hcm);
+    SessionAffinity affinity = sessionAffinity(hcm);
     switch (hcm.getRouteSpecifierCase()) {
       case RDS:
         String rdsName = hcm.getRds().getRouteConfigName();
@@ -92,14 +99,27 @@ public final class ListenerResourceType extends ResourceType<Listener, ListenerU
           throw new ResourceException(null, "rds.config_source must be ads or self, is "
               + source.getConfigSourceSpecifierCase());
         }
-        return new ListenerUpdate(listener.getName(), rdsName, null, filters);
+        return new ListenerUpdate(listener.getName(), rdsName, null, filters, affinity);
       case ROUTE_CONFIG:
         RouteConfigUpdate inline = RouteConfigResourceType.parseConfig(hcm.getRouteConfig());
-        return new ListenerUpdate(listener.getName(), null, inline, filters);
+        return new ListenerUpdate(listener.getName(), null, inline, filters, affinity);
       default:
         throw new ResourceException(null, "HttpConnectionManager route specifier "
             + hcm.getRouteSpecifierCase() + " is not supported (rds or route_config)");
     }
+  }
+
+  /** The stateful_session filter's session state, or null (no filter, or an empty one). */
+  private static SessionAffinity sessionAffinity(HttpConnectionManager hcm)
+      throws ResourceException {
+    for (HttpFilter f : hcm.getHttpFiltersList()) {
+      if (f.hasTypedConfig() && StatefulSessionDecoder.FILTER_TYPE.equals(
+          f.getTypedConfig().getTypeUrl())) {
+        return StatefulSessionDecoder.filter(f.getTypedConfig(), "HTTP filter '" + f.getName()
+            + "'");
+      }
+    }
+    return null;
   }
 
   private static List<String> parseFilters(HttpConnectionManager hcm) throws ResourceException {

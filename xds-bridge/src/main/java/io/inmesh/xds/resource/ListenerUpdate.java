@@ -1,5 +1,6 @@
 package io.inmesh.xds.resource;
 
+import io.inmesh.policies.route.SessionAffinity;
 import java.util.List;
 
 /**
@@ -9,10 +10,11 @@ import java.util.List;
  * @param rdsName {@code rds.route_config_name}, or null when the routes are inline
  * @param inlineRoutes the inline {@code route_config}, or null when RDS names them
  * @param httpFilters the type URLs of the HTTP filters, in order (known but not yet applied,
- *     except the router)
+ *     except the router and stateful_session)
+ * @param sessionAffinity the {@code stateful_session} filter's session state, or null
  */
 public record ListenerUpdate(String name, String rdsName, RouteConfigUpdate inlineRoutes,
-    List<String> httpFilters) {
+    List<String> httpFilters, SessionAffinity sessionAffinity) {
 
   public ListenerUpdate {
     httpFilters = List.copyOf(httpFilters);

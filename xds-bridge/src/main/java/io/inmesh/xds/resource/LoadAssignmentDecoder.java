@@ -1,60 +1,85 @@
 package io.inmesh.xds.resource;
 
+import io.envoyproxy.envoy.config.core.v3.Locality;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.inmesh.policies.cluster.Endpoint;
 import io.inmesh.policies.cluster.HealthStatus;
+import io.inmesh.policies.cluster.LoadAssignment;
+import io.inmesh.policies.cluster.LocalityEndpoints;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.TreeMap;
 
 /**
- * {@code ClusterLoadAssignment} to a flat endpoint list, for EDS and for the inline
- * {@code load_assignment} of STATIC and LOGICAL_DNS clusters.
- *
- * <p>Kept simple on purpose: the lowest {@code priority} that has a routable (HEALTHY or UNKNOWN)
- * endpoint is used (Envoy and gRPC fail over by priority; without routable endpoints anywhere the
- * lowest non-empty priority is used and the load balancer's panic mode applies). Localities are
- * flattened and an endpoint's weight is its {@code load_balancing_weight} (default 1); locality
- * weights are not applied yet, except that a locality with weight 0 is dropped as gRPC does.
+ * {@code ClusterLoadAssignment} to a {@link LoadAssignment}, for EDS and for the inline
+ * {@code load_assignment} of STATIC and LOGICAL_DNS clusters: localities keep their
+ * {@code priority} and {@code load_balancing_weight} (0 when unset), endpoints their weight
+ * (default 1), health and {@code hostname}; {@code policy.overprovisioning_factor} defaults to
+ * 140. The load balancer ({@link io.inmesh.policies.cluster.ClusterLoadBalancer}) applies
+ * priorities, locality weights and panic. A locality with an explicit weight 0 is dropped, as in
+ * gRPC. {@code policy.drop_overloads} is NACKed (drops are not implemented).
  */
 final class LoadAssignmentDecoder {
 
   private LoadAssignmentDecoder() {}
 
   static EndpointUpdate decode(ClusterLoadAssignment cla) throws ResourceException {
-    TreeMap<Integer, List<Endpoint>> byPriority = new TreeMap<>();
-    List<String> skipped = new ArrayList<>();
-    for (LocalityLbEndpoints locality : cla.getEndpointsList()) {
-      if (locality.hasLoadBalancingWeight() && locality.getLoadBalancingWeight().getValue() == 0) {
-        skipped.add("locality " + locality.getLocality().getZone() + " has weight 0");
-        continue;
-      }
-      List<Endpoint> into = byPriority.computeIfAbsent(locality.getPriority(),
-          p -> new ArrayList<>());
-      for (LbEndpoint lb : locality.getLbEndpointsList()) {
-        Endpoint endpoint = decodeEndpoint(lb, skipped);
-        if (endpoint != null) {
-          into.add(endpoint);
-        }
-      }
-    }
-    List<Endpoint> chosen = List.of();
-    for (List<Endpoint> endpoints : byPriority.values()) {
-      if (endpoints.stream().anyMatch(e -> e.health().routable())) {
-        chosen = endpoints;
-        break;
-      }
-      if (chosen.isEmpty()) {
-        chosen = endpoints;
-      }
-    }
-    return new EndpointUpdate(chosen, skipped);
+    return decode(cla, false);
   }
 
-  private static Endpoint decodeEndpoint(LbEndpoint lb, List<String> skipped)
+  /**
+   * @param dnsNames the addresses are DNS names (LOGICAL_DNS): each is also the endpoint's
+   *     hostname, for {@code auto_host_rewrite}
+   */
+  static EndpointUpdate decode(ClusterLoadAssignment cla, boolean dnsNames)
+      throws ResourceException {
+    if (cla.getPolicy().getDropOverloadsCount() > 0) {
+      throw new ResourceException(null, "policy.drop_overloads is not supported");
+    }
+    int overprovisioning = LoadAssignment.DEFAULT_OVERPROVISIONING;
+    if (cla.getPolicy().hasOverprovisioningFactor()) {
+      overprovisioning = cla.getPolicy().getOverprovisioningFactor().getValue();
+      if (overprovisioning <= 0) {
+        throw new ResourceException(null, "policy.overprovisioning_factor must be positive, is "
+            + Integer.toUnsignedString(overprovisioning));
+      }
+    }
+    List<LocalityEndpoints> localities = new ArrayList<>();
+    List<String> skipped = new ArrayList<>();
+    for (LocalityLbEndpoints locality : cla.getEndpointsList()) {
+      String name = localityName(locality.getLocality());
+      if (locality.hasLoadBalancingWeight() && locality.getLoadBalancingWeight().getValue() == 0) {
+        skipped.add("locality " + name + " has weight 0");
+        continue;
+      }
+      long weight = Integer.toUnsignedLong(locality.getLoadBalancingWeight().getValue());
+      if (weight > Integer.MAX_VALUE) {
+        throw new ResourceException(null, "locality " + name + " has load_balancing_weight "
+            + weight);
+      }
+      List<Endpoint> endpoints = new ArrayList<>();
+      for (LbEndpoint lb : locality.getLbEndpointsList()) {
+        Endpoint endpoint = decodeEndpoint(lb, dnsNames, skipped);
+        if (endpoint != null) {
+          endpoints.add(endpoint);
+        }
+      }
+      localities.add(new LocalityEndpoints(name, (int) weight, locality.getPriority(),
+          endpoints));
+    }
+    return new EndpointUpdate(new LoadAssignment(localities, overprovisioning), skipped);
+  }
+
+  static String localityName(Locality l) {
+    if (l.getRegion().isEmpty() && l.getZone().isEmpty() && l.getSubZone().isEmpty()) {
+      return "";
+    }
+    return l.getRegion() + "/" + l.getZone() + "/" + l.getSubZone();
+  }
+
+  private static Endpoint decodeEndpoint(LbEndpoint lb, boolean dnsNames, List<String> skipped)
       throws ResourceException {
     if (!lb.hasEndpoint()) {
       skipped.add("lb_endpoint without endpoint (named endpoints are not supported)");
@@ -83,7 +108,12 @@ final class LoadAssignmentDecoder {
       }
       weight = (int) w;
     }
-    return new Endpoint(socket.getAddress(), port, weight, health(lb.getHealthStatus()));
+    String hostname = lb.getEndpoint().getHostname();
+    if (hostname.isEmpty() && dnsNames) {
+      hostname = socket.getAddress();
+    }
+    return new Endpoint(socket.getAddress(), port, weight, health(lb.getHealthStatus()),
+        hostname);
   }
 
   private static HealthStatus health(io.envoyproxy.envoy.config.core.v3.HealthStatus status) {

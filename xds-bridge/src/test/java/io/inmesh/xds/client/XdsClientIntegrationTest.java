@@ -21,7 +21,7 @@ import io.inmesh.policies.MeshSnapshot;
 import io.inmesh.policies.RequestView;
 import io.inmesh.policies.Router;
 import io.inmesh.policies.Routing;
-import io.inmesh.policies.cluster.RoundRobin;
+import io.inmesh.policies.cluster.ClusterState;
 import io.inmesh.xds.MeshResources;
 import io.inmesh.xds.bootstrap.Bootstrap;
 import io.inmesh.xds.bootstrap.BootstrapParser;
@@ -140,20 +140,16 @@ class XdsClientIntegrationTest {
     server.publish(reviews("1", null, "127.0.0.11:9080"));
     client = XdsClient.start(bootstrap(server.port()), FAST);
     assertEquals(TargetState.RESOLVED, client.awaitTarget(TARGET));
-    RoundRobin v2Before = client.snapshot().endpointsByCluster().get(V2);
+    ClusterState v2Before = client.snapshot().clusters().get(V2);
 
     server.publish(reviews("2", null, "127.0.0.11:9080", "127.0.0.13:9080"));
-    eventually(() -> client.snapshot().endpointsByCluster().get(V1) != null
-        && hostsOf(client.snapshot().endpointsByCluster().get(V1)) == 2, "two v1 endpoints");
-    assertSame(v2Before, client.snapshot().endpointsByCluster().get(V2));
+    eventually(() -> client.snapshot().clusters().get(V1) != null
+        && hostsOf(client.snapshot().clusters().get(V1)) == 2, "two v1 endpoints");
+    assertSame(v2Before, client.snapshot().clusters().get(V2));
   }
 
-  private static int hostsOf(RoundRobin rr) {
-    java.util.Set<String> hosts = new java.util.HashSet<>();
-    for (int i = 0; i < 10; i++) {
-      hosts.add(rr.next().address());
-    }
-    return hosts.size();
+  private static int hostsOf(ClusterState cluster) {
+    return cluster.loadBalancer().hosts().size();
   }
 
   @Test
@@ -226,7 +222,7 @@ class XdsClientIntegrationTest {
         List.of(MeshResources.reviewsRoutes(null), ratingsRoutes),
         List.of(), "2"));
     eventually(() -> client.awaitTarget(ratings) == TargetState.RESOLVED, "ratings resolved");
-    assertNotNull(client.snapshot().endpointsByCluster().get(ratingsCluster));
+    assertNotNull(client.snapshot().clusters().get(ratingsCluster));
   }
 
   @Test

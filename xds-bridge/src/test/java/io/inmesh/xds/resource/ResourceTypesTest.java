@@ -19,9 +19,7 @@ import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
-import io.envoyproxy.envoy.config.route.v3.DirectResponseAction;
 import io.envoyproxy.envoy.config.route.v3.HeaderMatcher;
-import io.envoyproxy.envoy.config.route.v3.QueryParameterMatcher;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
@@ -140,8 +138,9 @@ class ResourceTypesTest {
     var vh = table.select("reviews:9080");
     assertEquals("jason", vh.select(request("/", Map.of("end-user", "jason"))).name());
     assertEquals("default", vh.select(request("/", Map.of())).name());
-    assertEquals(100, ((io.inmesh.policies.route.RouteAction.WeightedClusters)
-        vh.routes().get(1).action()).totalWeight());
+    assertEquals(100, ((io.inmesh.policies.route.ClusterSpecifier.WeightedClusters)
+        ((io.inmesh.policies.route.RouteAction.Forward) vh.routes().get(1).action()).clusters())
+        .totalWeight());
   }
 
   private static RouteConfiguration oneRoute(Route.Builder route) {
@@ -178,37 +177,18 @@ class ResourceTypesTest {
     RouteConfigResourceType type = new RouteConfigResourceType();
     assertTrue(nack(type, oneRoute(toCluster(RouteMatch.newBuilder().setSafeRegex(
         RegexMatcher.newBuilder().setRegex("(?<name>x"))))).contains("invalid RE2 regex"));
-    assertTrue(nack(type, oneRoute(Route.newBuilder().setMatch(RouteMatch.newBuilder()
-        .setPrefix("/")).setDirectResponse(DirectResponseAction.newBuilder().setStatus(200))))
-        .contains("DIRECT_RESPONSE"));
     Route.Builder zeroWeights = Route.newBuilder().setMatch(RouteMatch.newBuilder().setPrefix("/"))
         .setRoute(RouteAction.newBuilder().setWeightedClusters(WeightedCluster.newBuilder()
             .addClusters(MeshResources.weighted("a", 0))));
     assertTrue(nack(type, oneRoute(zeroWeights)).contains("sum to 0"));
-    HeaderMatcher range = HeaderMatcher.newBuilder().setName("n").setRangeMatch(
-        io.envoyproxy.envoy.type.v3.Int64Range.newBuilder().setEnd(3)).build();
+    HeaderMatcher badRange = HeaderMatcher.newBuilder().setName("n").setRangeMatch(
+        io.envoyproxy.envoy.type.v3.Int64Range.newBuilder().setStart(3).setEnd(3)).build();
     assertTrue(nack(type, oneRoute(toCluster(RouteMatch.newBuilder().setPrefix("/")
-        .addHeaders(range)))).contains("range_match"));
-    var tenPercent = io.envoyproxy.envoy.config.core.v3.RuntimeFractionalPercent.newBuilder()
-        .setDefaultValue(io.envoyproxy.envoy.type.v3.FractionalPercent.newBuilder()
-            .setNumerator(10)).build();
-    assertTrue(nack(type, oneRoute(toCluster(RouteMatch.newBuilder().setPrefix("/")
-        .setRuntimeFraction(tenPercent)))).contains("runtime_fraction"));
-  }
-
-  @Test
-  void queryParameterAndClusterHeaderRoutesNeverMatchAsInGrpc() throws Exception {
-    RouteConfiguration config = RouteConfiguration.newBuilder().setName("r")
-        .addVirtualHosts(VirtualHost.newBuilder().setName("vh").addDomains("*")
-            .addRoutes(toCluster(RouteMatch.newBuilder().setPrefix("/").addQueryParameters(
-                QueryParameterMatcher.newBuilder().setName("q"))).setName("query"))
-            .addRoutes(Route.newBuilder().setName("by-header").setMatch(RouteMatch.newBuilder()
-                .setPrefix("/")).setRoute(RouteAction.newBuilder().setClusterHeader("x-c")))
-            .addRoutes(toCluster(RouteMatch.newBuilder().setPrefix("/")).setName("last")))
-        .build();
-    RouteConfigUpdate u = parse(new RouteConfigResourceType(), config);
-    assertEquals(2, u.ignoredRoutes().size());
-    assertEquals("last", u.table().select("h").select(request("/?q=1", Map.of())).name());
+        .addHeaders(badRange)))).contains("range_match"));
+    assertTrue(nack(type, oneRoute(Route.newBuilder().setMatch(RouteMatch.newBuilder()
+        .setPrefix("/")).setFilterAction(
+            io.envoyproxy.envoy.config.route.v3.FilterAction.getDefaultInstance())))
+        .contains("FILTER_ACTION"));
   }
 
   // --- CDS ---
@@ -253,7 +233,7 @@ class ResourceTypesTest {
   }
 
   @Test
-  void endpointsOfLowestRoutablePriorityWithWeightsAndHealth() throws Exception {
+  void endpointsKeepPrioritiesWeightsAndHealth() throws Exception {
     ClusterLoadAssignment cla = ClusterLoadAssignment.newBuilder().setClusterName("c")
         .addEndpoints(LocalityLbEndpoints.newBuilder().setPriority(0)
             .addLbEndpoints(endpoint("127.0.0.1", 80)
@@ -268,8 +248,12 @@ class ResourceTypesTest {
                 .setHealthStatus(io.envoyproxy.envoy.config.core.v3.HealthStatus.DRAINING)))
         .build();
     EndpointUpdate u = parse(new EndpointResourceType(), cla);
-    assertEquals(List.of(new Endpoint("127.0.0.2", 80, 3, HealthStatus.UNKNOWN),
+    assertEquals(List.of(new Endpoint("127.0.0.1", 80, 1, HealthStatus.UNHEALTHY),
+        new Endpoint("127.0.0.2", 80, 3, HealthStatus.UNKNOWN),
         new Endpoint("127.0.0.3", 81, 1, HealthStatus.DRAINING)), u.endpoints());
+    assertEquals(3, u.assignment().localities().size());
+    assertEquals(1, u.assignment().localities().get(1).priority());
+    assertEquals(140, u.assignment().overprovisioningFactor());
     assertEquals(1, u.skipped().size());
     assertTrue(u.skipped().get(0).contains("PIPE"));
   }

@@ -1,0 +1,319 @@
+package io.inmesh.policies.cluster;
+
+import io.inmesh.policies.RandomSource;
+import io.inmesh.policies.cluster.UpstreamCluster.LbConfig;
+import io.inmesh.policies.cluster.UpstreamCluster.LbPolicy;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A cluster's load balancer over priorities and localities, built once per CDS/EDS update,
+ * following Envoy's {@code LoadBalancerBase}:
+ * <ol>
+ *   <li><b>Priority</b>: each priority's health is {@code min(100, overprovisioning_factor *
+ *       healthy / total)}; load is handed out from P0 down in proportion to health over the
+ *       normalized total (so P0 keeps all traffic until fewer than 100/1.4 = 72% of its hosts are
+ *       healthy, then spills to P1), rounding leftovers to the first available priority. If no
+ *       priority has a healthy host, Envoy's "total panic" applies: load in proportion to host
+ *       counts over all hosts (none at all when the panic threshold is 0).</li>
+ *   <li><b>Panic</b>: a priority whose healthy share is below {@code healthy_panic_threshold}
+ *       (default 50%) balances over all its hosts, healthy or not, ignoring localities.</li>
+ *   <li><b>Locality</b> (weighted mode: {@code locality_weighted_lb_config}, {@code wrr_locality},
+ *       or any EDS locality weight, because proxyless gRPC always weights localities): a locality
+ *       is drawn by {@code weight * min(1, overprovisioning * healthy / total)}; localities without
+ *       a weight get none of the traffic. Hash-based policies fold locality weights into host
+ *       weights instead, as Envoy's ring hash and Maglev do.</li>
+ *   <li><b>Host</b>: the cluster's policy over the remaining hosts.</li>
+ * </ol>
+ * Health: HEALTHY and UNKNOWN are healthy; everything else (DEGRADED included) is used only in
+ * panic. A hash-based policy uses the request hash for the priority draw too, so a key sticks.
+ */
+public final class ClusterLoadBalancer implements LoadBalancer {
+
+  private final UpstreamCluster cluster;
+  private final LoadAssignment assignment;
+  private final Level[] levels;
+  private final int[] load;
+  private final boolean hashBased;
+  private final List<Host> hosts;
+  private final Map<String, Host> byAddress;
+
+  private static final class Level {
+    int priority;
+    List<Host> all;
+    boolean panic;
+    LoadBalancer panicHosts;
+    LoadBalancer healthyHosts;
+    LoadBalancer[] localities;
+    double[] localityWeights;
+    double localityTotal;
+  }
+
+  private ClusterLoadBalancer(UpstreamCluster cluster, LoadAssignment assignment, Level[] levels,
+      int[] load, List<Host> hosts, Map<String, Host> byAddress) {
+    this.cluster = cluster;
+    this.assignment = assignment;
+    this.levels = levels;
+    this.load = load;
+    this.hashBased = cluster.lbPolicy() == LbPolicy.RING_HASH
+        || cluster.lbPolicy() == LbPolicy.MAGLEV;
+    this.hosts = List.copyOf(hosts);
+    this.byAddress = byAddress;
+  }
+
+  /**
+   * Builds the balancer.
+   *
+   * @param previous the cluster's previous balancer, or null: hosts keep their {@link
+   *     ActiveRequests} across updates (matched by address)
+   */
+  public static ClusterLoadBalancer build(UpstreamCluster cluster, LoadAssignment assignment,
+      ClusterLoadBalancer previous) {
+    LbConfig cfg = cluster.lbConfig();
+    boolean localityWeighted = cfg.localityWeighted();
+    TreeMap<Integer, List<LocalityEndpoints>> byPriority = new TreeMap<>();
+    for (LocalityEndpoints l : assignment.localities()) {
+      if (l.endpoints().isEmpty()) {
+        continue;
+      }
+      byPriority.computeIfAbsent(l.priority(), p -> new ArrayList<>()).add(l);
+      localityWeighted |= l.weight() > 0;
+    }
+    List<Host> allHosts = new ArrayList<>();
+    Map<String, Host> byAddress = new HashMap<>();
+    int overprov = assignment.overprovisioningFactor();
+    Level[] levels = new Level[byPriority.size()];
+    int[] health = new int[levels.length];
+    int li = 0;
+    for (Map.Entry<Integer, List<LocalityEndpoints>> e : byPriority.entrySet()) {
+      Level level = new Level();
+      level.priority = e.getKey();
+      level.all = new ArrayList<>();
+      List<List<Host>> localityHosts = new ArrayList<>();
+      for (LocalityEndpoints l : e.getValue()) {
+        List<Host> hs = new ArrayList<>();
+        for (Endpoint ep : l.endpoints()) {
+          Host host = new Host(ep, l.locality(), l.priority(), counter(previous, ep));
+          hs.add(host);
+          level.all.add(host);
+          allHosts.add(host);
+          byAddress.putIfAbsent(ep.address(), host);
+        }
+        localityHosts.add(hs);
+      }
+      long healthy = level.all.stream().filter(Host::healthy).count();
+      health[li] = (int) Math.min(100, overprov * healthy / level.all.size());
+      double healthyPercent = 100.0 * healthy / level.all.size();
+      level.panic = cfg.panicThresholdPercent() > 0 && healthyPercent < cfg.panicThresholdPercent();
+      buildBalancers(level, cluster, e.getValue(), localityHosts, localityWeighted, overprov);
+      levels[li++] = level;
+    }
+    int[] load = priorityLoad(levels, health, cfg.panicThresholdPercent());
+    return new ClusterLoadBalancer(cluster, assignment, levels, load, allHosts, byAddress);
+  }
+
+  private static ActiveRequests counter(ClusterLoadBalancer previous, Endpoint ep) {
+    if (previous != null) {
+      Host old = previous.byAddress.get(ep.address());
+      if (old != null) {
+        return old.activeRequests();
+      }
+    }
+    return new ActiveRequests();
+  }
+
+  /** Envoy's per-priority load (sums to 100), with total panic handled. */
+  static int[] priorityLoad(Level[] levels, int[] health, double panicThreshold) {
+    int[] load = new int[levels.length];
+    int total = 0;
+    for (int h : health) {
+      total += h;
+    }
+    int normalized = Math.min(100, total);
+    if (normalized == 0) {
+      if (panicThreshold == 0 || levels.length == 0) {
+        return load;
+      }
+      // Total panic: every priority in panic, load by host count.
+      int hostCount = 0;
+      for (Level l : levels) {
+        l.panic = true;
+        hostCount += l.all.size();
+      }
+      int remaining = 100;
+      for (int i = 0; i < levels.length; i++) {
+        load[i] = 100 * levels[i].all.size() / hostCount;
+        remaining -= load[i];
+      }
+      load[0] += remaining;
+      return load;
+    }
+    int remaining = 100;
+    int first = -1;
+    for (int i = 0; i < levels.length; i++) {
+      if (first < 0 && health[i] > 0) {
+        first = i;
+      }
+      load[i] = Math.min(remaining, health[i] * 100 / normalized);
+      remaining -= load[i];
+    }
+    load[first] += remaining;
+    return load;
+  }
+
+  private static void buildBalancers(Level level, UpstreamCluster cluster,
+      List<LocalityEndpoints> localities, List<List<Host>> localityHosts, boolean weighted,
+      int overprov) {
+    LbConfig cfg = cluster.lbConfig();
+    LbPolicy policy = cluster.lbPolicy();
+    if (level.panic) {
+      level.panicHosts = hashed(policy)
+          ? hashBalancer(policy, cfg, localities, localityHosts, weighted, false)
+          : leaf(policy, cfg, level.all);
+      return;
+    }
+    if (hashed(policy)) {
+      level.healthyHosts = hashBalancer(policy, cfg, localities, localityHosts, weighted, true);
+      return;
+    }
+    List<Host> healthy = level.all.stream().filter(Host::healthy).toList();
+    level.healthyHosts = leaf(policy, cfg, healthy);
+    if (weighted) {
+      level.localities = new LoadBalancer[localities.size()];
+      level.localityWeights = new double[localities.size()];
+      for (int i = 0; i < localities.size(); i++) {
+        List<Host> hs = localityHosts.get(i);
+        List<Host> ok = hs.stream().filter(Host::healthy).toList();
+        double ratio = Math.min(1.0, overprov / 100.0 * ok.size() / hs.size());
+        level.localityWeights[i] = localities.get(i).weight() * ratio;
+        level.localityTotal += level.localityWeights[i];
+        level.localities[i] = leaf(policy, cfg, ok);
+      }
+    }
+  }
+
+  private static boolean hashed(LbPolicy policy) {
+    return policy == LbPolicy.RING_HASH || policy == LbPolicy.MAGLEV;
+  }
+
+  private static LoadBalancer leaf(LbPolicy policy, LbConfig cfg, List<Host> hosts) {
+    return switch (policy) {
+      case LEAST_REQUEST -> new LeastRequest(hosts, cfg.choiceCount(), cfg.activeRequestBias(),
+          cfg.fullScan());
+      case RANDOM -> new RandomBalancer(hosts);
+      default -> new RoundRobin(hosts);
+    };
+  }
+
+  /** A ring or Maglev table over healthy (or all) hosts, locality weights folded in. */
+  private static LoadBalancer hashBalancer(LbPolicy policy, LbConfig cfg,
+      List<LocalityEndpoints> localities, List<List<Host>> localityHosts, boolean weighted,
+      boolean healthyOnly) {
+    List<Host> hosts = new ArrayList<>();
+    List<Double> weights = new ArrayList<>();
+    double localitySum = 0;
+    if (weighted) {
+      for (int i = 0; i < localities.size(); i++) {
+        if (localityHosts.get(i).stream().anyMatch(h -> !healthyOnly || h.healthy())) {
+          localitySum += localities.get(i).weight();
+        }
+      }
+    }
+    boolean useLocality = weighted && localitySum > 0;
+    for (int i = 0; i < localities.size(); i++) {
+      List<Host> usable = localityHosts.get(i).stream().filter(h -> !healthyOnly || h.healthy())
+          .toList();
+      double hostSum = usable.stream().mapToDouble(h -> h.endpoint().weight()).sum();
+      double localityShare = useLocality ? localities.get(i).weight() / localitySum : 1.0;
+      if (localityShare == 0) {
+        continue;
+      }
+      for (Host h : usable) {
+        hosts.add(h);
+        weights.add(useLocality ? localityShare * h.endpoint().weight() / hostSum
+            : h.endpoint().weight());
+      }
+    }
+    double sum = weights.stream().mapToDouble(Double::doubleValue).sum();
+    double[] normalized = new double[weights.size()];
+    for (int i = 0; i < normalized.length; i++) {
+      normalized[i] = weights.get(i) / sum;
+    }
+    return policy == LbPolicy.MAGLEV
+        ? new Maglev(hosts, normalized, cfg.maglevTableSize(), cfg.useHostnameForHashing())
+        : new RingHash(hosts, normalized, cfg.minRingSize(), cfg.maxRingSize(),
+            cfg.useHostnameForHashing());
+  }
+
+  @Override
+  public boolean usesHash() {
+    return hashBased;
+  }
+
+  @Override
+  public Host pick(long hash, boolean hashed, RandomSource random) {
+    if (levels.length == 0) {
+      return null;
+    }
+    long h = hashBased ? (hashed ? hash : random.nextLong()) : 0;
+    int point = hashBased ? (int) Long.remainderUnsigned(h, 100) : random.nextInt(100);
+    Level level = null;
+    for (int i = 0; i < levels.length; i++) {
+      point -= load[i];
+      if (point < 0) {
+        level = levels[i];
+        break;
+      }
+    }
+    if (level == null) {
+      return null;
+    }
+    if (level.panic) {
+      return level.panicHosts.pick(h, true, random);
+    }
+    if (hashBased) {
+      return level.healthyHosts.pick(h, true, random);
+    }
+    if (level.localities != null && level.localityTotal > 0) {
+      double p = (random.nextLong() >>> 11) * 0x1.0p-53 * level.localityTotal;
+      for (int i = 0; i < level.localities.length; i++) {
+        p -= level.localityWeights[i];
+        if (p < 0 && level.localityWeights[i] > 0) {
+          return level.localities[i].pick(hash, hashed, random);
+        }
+      }
+    }
+    return level.healthyHosts.pick(hash, hashed, random);
+  }
+
+  /** The host with this address ({@code ip:port}), for session affinity; null when unknown. */
+  public Host host(String address) {
+    return byAddress.get(address);
+  }
+
+  public UpstreamCluster cluster() {
+    return cluster;
+  }
+
+  public LoadAssignment assignment() {
+    return assignment;
+  }
+
+  /** Every host, in priority then locality order. */
+  public List<Host> hosts() {
+    return hosts;
+  }
+
+  /** The share of traffic (percent) each non-empty priority gets, highest priority first. */
+  public int[] priorityLoad() {
+    return load.clone();
+  }
+
+  /** Whether the i-th non-empty priority balances in panic mode. */
+  public boolean inPanic(int level) {
+    return levels[level].panic;
+  }
+}
