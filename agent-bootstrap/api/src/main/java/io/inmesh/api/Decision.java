@@ -1,6 +1,7 @@
 package io.inmesh.api;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * What the mesh decided for one call, applied by advice: leave it alone, dial this endpoint (with
@@ -16,7 +17,10 @@ public final class Decision {
 
   /** Stored by advice on a request the mesh leaves alone, so it is not asked twice. */
   public static final Decision PASS_THROUGH =
-      new Decision(null, null, null, 0, "-", "pass-through", null);
+      new Decision(null, null, null, 0, "-", "pass-through", null, null);
+
+  private static final AtomicIntegerFieldUpdater<Decision> COMPLETED =
+      AtomicIntegerFieldUpdater.newUpdater(Decision.class, "completed");
 
   private final InetSocketAddress endpoint;
   private final InetSocketAddress endpointIp;
@@ -25,9 +29,13 @@ public final class Decision {
   private final String responseFlags;
   private final String detail;
   private final RequestMutation mutation;
+  private final Object callState;
+  private final long startNanos = System.nanoTime();
+  private volatile int completed;
 
   private Decision(InetSocketAddress endpoint, InetSocketAddress endpointIp, String replyPath,
-      int replyStatus, String responseFlags, String detail, RequestMutation mutation) {
+      int replyStatus, String responseFlags, String detail, RequestMutation mutation,
+      Object callState) {
     this.endpoint = endpoint;
     this.endpointIp = endpointIp;
     this.replyPath = replyPath;
@@ -35,6 +43,7 @@ public final class Decision {
     this.responseFlags = responseFlags;
     this.detail = detail;
     this.mutation = mutation;
+    this.callState = callState;
   }
 
   /**
@@ -45,10 +54,11 @@ public final class Decision {
    * @param endpointIp the same IP and port without a host name, for connection pool keys that
    *     must tell endpoints apart
    * @param mutation how the route changes the request, or null
+   * @param callState what the runtime needs back when the call completes, or null
    */
   public static Decision route(InetSocketAddress endpoint, InetSocketAddress endpointIp,
-      RequestMutation mutation, String detail) {
-    return new Decision(endpoint, endpointIp, null, 0, "-", detail, mutation);
+      RequestMutation mutation, String detail, Object callState) {
+    return new Decision(endpoint, endpointIp, null, 0, "-", detail, mutation, callState);
   }
 
   /**
@@ -58,9 +68,9 @@ public final class Decision {
    * @param replyPath the path under which the reply server answers this call's reply
    */
   public static Decision localReply(InetSocketAddress replyServer, String replyPath, int status,
-      String responseFlags, String detail) {
+      String responseFlags, String detail, Object callState) {
     return new Decision(null, replyServer, replyServer == null ? null : replyPath, status,
-        responseFlags, detail, null);
+        responseFlags, detail, null, callState);
   }
 
   /** True for {@link #PASS_THROUGH}: the call proceeds as the application wrote it. */
@@ -120,6 +130,31 @@ public final class Decision {
   /** Which route and cluster decided, for messages and logs. */
   public String detail() {
     return detail;
+  }
+
+  /** What the runtime attached to this call, for {@link #complete}. */
+  public Object callState() {
+    return callState;
+  }
+
+  /** When the decision was taken ({@link System#nanoTime()}). */
+  public long startNanos() {
+    return startNanos;
+  }
+
+  /**
+   * Reports how the call ended, once (later reports are ignored): retries, breakers, outlier
+   * detection and telemetry all read this one outcome, whatever the protocol.
+   *
+   * @param response the library's response object (e.g. {@code java.net.http.HttpResponse}), or
+   *     null
+   * @param status the response status when the advice knows it, else 0
+   * @param error how the call failed, or null
+   */
+  public void complete(Object response, int status, Throwable error) {
+    if (this != PASS_THROUGH && COMPLETED.compareAndSet(this, 0, 1)) {
+      Mesh.completed(this, response, status, error);
+    }
   }
 
   /** The message a refused call fails with where no HTTP response can be given. */

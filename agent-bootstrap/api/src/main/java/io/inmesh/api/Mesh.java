@@ -32,6 +32,19 @@ public final class Mesh {
     }
   }
 
+  /** Hands a call's outcome to the runtime; never throws. See {@link Decision#complete}. */
+  static void completed(Decision decision, Object response, int status, Throwable error) {
+    MeshHandler h = handler;
+    if (h == null) {
+      return;
+    }
+    try {
+      h.completed(decision, response, status, error);
+    } catch (Throwable t) {
+      h.failed(t);
+    }
+  }
+
   /** Installs the runtime's handler; only the first call takes effect. */
   public static synchronized boolean install(MeshHandler meshHandler) {
     if (handler != null || meshHandler == null) {

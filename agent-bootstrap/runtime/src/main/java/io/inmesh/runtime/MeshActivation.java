@@ -13,6 +13,6 @@ final class MeshActivation {
       AgentConfig config, String sourceIp) {
     ClientInstrumentation.install(inst, agentLoader, ClientInstrumentation.all());
     Mesh.install(new MeshRuntime(source, config.exclusions(), LocalReplyServer.start(),
-        sourceIp));
+        sourceIp, java.util.List.of()));
   }
 }

@@ -6,13 +6,17 @@ import io.inmesh.api.MeshRequest;
 import io.inmesh.policies.LocalReply;
 import io.inmesh.policies.Router;
 import io.inmesh.policies.Routing;
+import io.inmesh.policies.cluster.ActiveRequests;
 import io.inmesh.policies.cluster.Endpoint;
 import io.inmesh.policies.header.Header;
 import io.inmesh.policies.log.AgentLog;
 import io.inmesh.policies.route.RouteTable;
+import io.inmesh.telemetry.CallListener;
+import io.inmesh.telemetry.CallRecord;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +35,7 @@ final class MeshRuntime implements MeshHandler {
   private final Exclusions exclusions;
   private final LocalReplyServer replies;
   private final String sourceIp;
+  private final List<CallListener> listeners;
   private final AtomicBoolean failureLogged = new AtomicBoolean();
   private final Map<String, InetAddress> endpointIps = new ConcurrentHashMap<>();
   private static final int MAX_CACHED_IPS = 100_000;
@@ -40,11 +45,12 @@ final class MeshRuntime implements MeshHandler {
    * @param sourceIp this workload's IP (hash_policy source_ip), or null when unknown
    */
   MeshRuntime(MeshSource source, Exclusions exclusions, LocalReplyServer replies,
-      String sourceIp) {
+      String sourceIp, List<CallListener> listeners) {
     this.source = source;
     this.exclusions = exclusions;
     this.replies = replies;
     this.sourceIp = sourceIp;
+    this.listeners = List.copyOf(listeners);
   }
 
   @Override
@@ -63,20 +69,26 @@ final class MeshRuntime implements MeshHandler {
     Routing routing = Router.route(source.snapshot(), table, view);
     String detail = target + " route=" + routing.route() + " cluster=" + routing.cluster();
     if (routing.result() != Routing.Result.ROUTED) {
-      return localReply(routing, detail);
+      return localReply(request, target, routing, detail);
     }
     Endpoint endpoint = routing.endpoint();
     InetAddress ip = endpointIp(endpoint);
     if (ip == null) {
-      return localReply(new Routing(Routing.Result.NO_HEALTHY_UPSTREAM, routing.route(),
-          routing.cluster(), null), detail + ": endpoint " + endpoint.address()
+      return localReply(request, target, new Routing(Routing.Result.NO_HEALTHY_UPSTREAM,
+          routing.route(), routing.cluster(), null), detail + ": endpoint " + endpoint.address()
           + " does not resolve");
     }
     try {
       InetAddress named = InetAddress.getByAddress(host, ip.getAddress());
+      ActiveRequests active = routing.activeRequests();
+      if (active != null) {
+        active.started();
+      }
+      CallState call = new CallState(request, target, routing.route(), routing.cluster(),
+          endpoint.address(), "-", active, System.currentTimeMillis());
       return Decision.route(new InetSocketAddress(named, endpoint.port()),
           new InetSocketAddress(ip, endpoint.port()), RequestMutationRecorder.of(routing, view),
-          detail);
+          detail, call);
     } catch (UnknownHostException e) {
       return null; // cannot happen: the address has a valid length
     }
@@ -115,11 +127,14 @@ final class MeshRuntime implements MeshHandler {
    * answers it, with its status, body and headers (a redirect's location), and the route's
    * response headers.
    */
-  private Decision localReply(Routing routing, String detail) {
+  private Decision localReply(MeshRequest request, String target, Routing routing,
+      String detail) {
     int status = routing.httpStatus();
     String flags = routing.result().responseFlag();
+    CallState call = new CallState(request, target, routing.route(), routing.cluster(), null,
+        flags, null, System.currentTimeMillis());
     if (replies == null) {
-      return Decision.localReply(null, null, status, flags, detail);
+      return Decision.localReply(null, null, status, flags, detail, call);
     }
     List<String> headers = new ArrayList<>();
     String body = envoyBody(routing.result());
@@ -133,7 +148,7 @@ final class MeshRuntime implements MeshHandler {
     }
     String path = replies.register(new LocalReplyServer.LocalReply(status, flags,
         headers.toArray(new String[0]), body));
-    return Decision.localReply(replies.address(), path, status, flags, detail);
+    return Decision.localReply(replies.address(), path, status, flags, detail, call);
   }
 
   /** The bodies Envoy answers with when the route gives none (404 NR has none). */
@@ -145,6 +160,43 @@ final class MeshRuntime implements MeshHandler {
   private static String authority(MeshRequest request) {
     int dflt = MeshRequest.portOrDefault(-1, request.scheme());
     return request.port() == dflt ? request.host() : request.host() + ":" + request.port();
+  }
+
+  /**
+   * A call's outcome: lowers the endpoint's active requests and tells the listeners (telemetry).
+   * Runs on the thread that completed the call; cheap and never blocking.
+   */
+  @Override
+  public void completed(Decision decision, Object response, int status, Throwable error) {
+    if (!(decision.callState() instanceof CallState call)) {
+      return;
+    }
+    if (call.activeRequests() != null) {
+      call.activeRequests().finished();
+    }
+    if (listeners.isEmpty()) {
+      return;
+    }
+    int code = status > 0 ? status
+        : response instanceof HttpResponse<?> r ? r.statusCode() : 0;
+    MeshRequest request = call.request();
+    String authority = request.host() + ":" + request.port();
+    CallRecord record = new CallRecord(request.protocol(), request.method(), authority,
+        request.path(), call.target(), call.routeName(), call.cluster(), call.upstreamHost(),
+        code, decision.isLocalReply() ? decision.responseFlags() : failureFlags(code, error),
+        Outcomes.failure(error), call.startEpochMillis(),
+        System.nanoTime() - decision.startNanos(), -1, -1);
+    for (CallListener listener : listeners) {
+      listener.onCall(record);
+    }
+  }
+
+  /** Envoy's flags for a routed call: {@code UF} when the upstream could not be reached. */
+  private static String failureFlags(int code, Throwable error) {
+    if (code > 0 || error == null) {
+      return "-";
+    }
+    return Outcomes.isConnectFailure(error) ? "UF" : "-";
   }
 
   @Override

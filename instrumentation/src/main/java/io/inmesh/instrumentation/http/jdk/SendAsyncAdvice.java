@@ -1,5 +1,6 @@
 package io.inmesh.instrumentation.http.jdk;
 
+import io.inmesh.api.CallCompletion;
 import io.inmesh.api.Decision;
 import io.inmesh.api.Mesh;
 import io.inmesh.api.MeshRequest;
@@ -7,6 +8,7 @@ import io.inmesh.api.PendingDecision;
 import io.inmesh.api.RequestMutation;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.util.concurrent.CompletableFuture;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -21,15 +23,16 @@ public final class SendAsyncAdvice {
 
   private SendAsyncAdvice() {}
 
+  /** Returns the decision whose outcome the exit reports, or null. */
   @Advice.OnMethodEnter(suppress = Throwable.class)
-  public static void enter(@Advice.Argument(value = 0, readOnly = false) HttpRequest request) {
+  public static Decision enter(@Advice.Argument(value = 0, readOnly = false) HttpRequest request) {
     PendingDecision.clear();
     if (request == null || !Mesh.active()) {
-      return;
+      return null;
     }
     URI uri = request.uri();
     if (uri == null || uri.getHost() == null) {
-      return;
+      return null;
     }
     String scheme = uri.getScheme();
     String query = uri.getRawQuery();
@@ -39,7 +42,7 @@ public final class SendAsyncAdvice {
         query == null ? path : path + "?" + query, request.method(), request.headers().map()));
     if (decision == null) {
       PendingDecision.set(Decision.PASS_THROUGH);
-      return;
+      return null;
     }
     if (decision.isLocalReply() && !decision.rejected()) {
       // Plain HTTP to the loopback reply server, which answers as Envoy would.
@@ -47,7 +50,7 @@ public final class SendAsyncAdvice {
           .uri(URI.create("http://" + decision.endpointAuthority() + decision.replyPath()))
           .build();
       PendingDecision.set(Decision.PASS_THROUGH);
-      return;
+      return decision;
     }
     RequestMutation mutation = decision.mutation();
     if (mutation != null) {
@@ -76,10 +79,20 @@ public final class SendAsyncAdvice {
       request = copy.build();
     }
     PendingDecision.set(decision);
+    return decision;
   }
 
   @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-  public static void exit() {
+  public static void exit(@Advice.Enter Decision decision,
+      @Advice.Return CompletableFuture<?> future, @Advice.Thrown Throwable thrown) {
     PendingDecision.clear();
+    if (decision == null) {
+      return;
+    }
+    if (future != null) {
+      future.whenComplete(new CallCompletion(decision));
+    } else {
+      decision.complete(null, 0, thrown);
+    }
   }
 }

@@ -1,6 +1,7 @@
 package io.inmesh.instrumentation.http.urlconnection;
 
 import io.inmesh.api.Decision;
+import io.inmesh.api.DecisionCarrier;
 import io.inmesh.api.Mesh;
 import io.inmesh.api.MeshRequest;
 import java.net.ConnectException;
@@ -34,6 +35,9 @@ public final class NewHttpsClientAdvice {
     if (decision == null) {
       return null;
     }
+    if (connection instanceof DecisionCarrier) {
+      ((DecisionCarrier) connection).inmeshDecision(decision);
+    }
     if (decision.isLocalReply()) {
       // The reply server speaks plain HTTP only: a TLS call fails with the reason instead.
       return decision;
@@ -53,6 +57,7 @@ public final class NewHttpsClientAdvice {
       @Advice.Thrown(readOnly = false) Throwable thrown) {
     if (refusal != null) {
       thrown = new ConnectException(refusal.rejectMessage());
+      refusal.complete(null, 0, thrown);
     }
   }
 }

@@ -5,11 +5,15 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import io.inmesh.api.Decision;
+import io.inmesh.api.DecisionCarrier;
 import io.inmesh.instrumentation.LibraryInstrumentation;
+import java.lang.reflect.Modifier;
 import java.net.Proxy;
 import java.net.URL;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.implementation.FieldAccessor;
 
 /**
  * {@code java.net.HttpURLConnection} for {@code http:} URLs (the JDK's
@@ -25,6 +29,8 @@ import net.bytebuddy.asm.Advice;
 public final class UrlConnectionInstrumentation implements LibraryInstrumentation {
 
   static final String HTTP_CLIENT = "sun.net.www.http.HttpClient";
+  static final String CONNECTION = "sun.net.www.protocol.http.HttpURLConnection";
+  static final String DECISION_FIELD = "inmeshDecision";
 
   @Override
   public String name() {
@@ -33,7 +39,7 @@ public final class UrlConnectionInstrumentation implements LibraryInstrumentatio
 
   @Override
   public java.util.Set<String> typeNames() {
-    return java.util.Set.of(HTTP_CLIENT);
+    return java.util.Set.of(HTTP_CLIENT, CONNECTION);
   }
 
   @Override
@@ -43,6 +49,14 @@ public final class UrlConnectionInstrumentation implements LibraryInstrumentatio
             .visit(Advice.to(NewHttpClientAdvice.class)
                 .on(named("New").and(isStatic()).and(takesArguments(5))
                     .and(takesArgument(0, URL.class))
-                    .and(takesArgument(1, Proxy.class)))));
+                    .and(takesArgument(1, Proxy.class)))))
+        // The connection carries its call's decision until the response reports the outcome.
+        .type(named(CONNECTION))
+        .transform((b, type, loader, module, domain) -> b
+            .defineField(DECISION_FIELD, Decision.class, Modifier.PRIVATE | Modifier.VOLATILE)
+            .implement(DecisionCarrier.class)
+            .intercept(FieldAccessor.ofField(DECISION_FIELD))
+            .visit(Advice.to(ResponseAdvice.class)
+                .on(named("getInputStream").and(takesArguments(0)))));
   }
 }
