@@ -5,7 +5,10 @@ import static net.bytebuddy.matcher.ElementMatchers.is;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
 import io.inmesh.api.Mesh;
+import io.inmesh.instrumentation.http.apache4.ApacheHttpClient4Instrumentation;
+import io.inmesh.instrumentation.http.apache5.ApacheHttpClient5Instrumentation;
 import io.inmesh.instrumentation.http.jdk.JdkHttpClientInstrumentation;
+import io.inmesh.instrumentation.http.okhttp.OkHttpInstrumentation;
 import io.inmesh.instrumentation.http.urlconnection.HttpsUrlConnectionInstrumentation;
 import io.inmesh.instrumentation.http.urlconnection.UrlConnectionInstrumentation;
 import io.inmesh.policies.log.AgentLog;
@@ -37,7 +40,8 @@ public final class ClientInstrumentation {
 
   public static List<LibraryInstrumentation> all() {
     return List.of(new JdkHttpClientInstrumentation(), new UrlConnectionInstrumentation(),
-        new HttpsUrlConnectionInstrumentation());
+        new HttpsUrlConnectionInstrumentation(), new OkHttpInstrumentation(),
+        new ApacheHttpClient5Instrumentation(), new ApacheHttpClient4Instrumentation());
   }
 
   /**

@@ -21,6 +21,7 @@ public final class MeshRequest {
   private final String path;
   private final String method;
   private final Map<String, List<String>> headers;
+  private final boolean reportsOutcome;
 
   /**
    * @param protocol {@link #HTTP}, ...
@@ -33,6 +34,17 @@ public final class MeshRequest {
    */
   public MeshRequest(String protocol, String scheme, String host, int port, String path,
       String method, Map<String, List<String>> headers) {
+    this(protocol, scheme, host, port, path, method, headers, false);
+  }
+
+  /**
+   * @param reportsOutcome true when the advice reports the call's end through
+   *     {@link Decision#complete}, which lets the mesh count the call as active meanwhile
+   *     (LEAST_REQUEST balancing, breakers)
+   */
+  public MeshRequest(String protocol, String scheme, String host, int port, String path,
+      String method, Map<String, List<String>> headers, boolean reportsOutcome) {
+    this.reportsOutcome = reportsOutcome;
     this.protocol = protocol;
     this.scheme = scheme;
     this.host = host;
@@ -68,6 +80,11 @@ public final class MeshRequest {
 
   public Map<String, List<String>> headers() {
     return headers;
+  }
+
+  /** True when the call's outcome will be reported (see the constructor). */
+  public boolean reportsOutcome() {
+    return reportsOutcome;
   }
 
   /** A URL's port, or the default for its scheme when the URL has none (-1). */

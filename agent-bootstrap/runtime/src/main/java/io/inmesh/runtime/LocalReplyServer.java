@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * responses) with real HTTP responses, so every HTTP client gets what it would get from an Envoy
  * sidecar, in its own terms, without the agent faking each client's response objects. The advice
  * sends such a call to this loopback server under {@code /__inmesh/local-reply/<id>}; the reply is
- * registered just before and served once.
+ * registered just before and served until it expires (a client that retries a 503 by itself, as
+ * Apache HttpClient 5 does, must get the same answer again).
  *
  * <p>Deliberately minimal: loopback only, daemon threads, one request per connection
  * ({@code Connection: close}), bounded header size and worker count.
@@ -35,7 +36,7 @@ final class LocalReplyServer implements AutoCloseable {
   static final String PATH_PREFIX = "/__inmesh/local-reply/";
   private static final AgentLog LOG = AgentLog.get(LocalReplyServer.class);
   private static final int MAX_HEADER_BYTES = 64 * 1024;
-  private static final long EXPIRY_NANOS = TimeUnit.SECONDS.toNanos(60);
+  private static final long EXPIRY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   /** One reply: status, Envoy response flags, extra headers (name, value pairs) and body. */
   record LocalReply(int status, String responseFlags, String[] headers, String body) {}
@@ -79,7 +80,7 @@ final class LocalReplyServer implements AutoCloseable {
   /** Registers a reply and returns the path that serves it. */
   String register(LocalReply reply) {
     long now = System.nanoTime();
-    if (pending.size() > 10_000) {
+    if (pending.size() > 1_000) {
       expire(now);
     }
     long id = ids.incrementAndGet();
@@ -135,7 +136,7 @@ final class LocalReplyServer implements AutoCloseable {
       return null;
     }
     try {
-      Pending p = pending.remove(Long.parseLong(path.substring(PATH_PREFIX.length())));
+      Pending p = pending.get(Long.parseLong(path.substring(PATH_PREFIX.length())));
       return p == null ? null : p.reply();
     } catch (NumberFormatException e) {
       return null;

@@ -80,7 +80,8 @@ final class MeshRuntime implements MeshHandler {
     }
     try {
       InetAddress named = InetAddress.getByAddress(host, ip.getAddress());
-      ActiveRequests active = routing.activeRequests();
+      // Only a call whose end will be reported may count as active, or the count would leak.
+      ActiveRequests active = request.reportsOutcome() ? routing.activeRequests() : null;
       if (active != null) {
         active.started();
       }

@@ -39,7 +39,8 @@ public final class SendAsyncAdvice {
     String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
     Decision decision = Mesh.outbound(new MeshRequest(MeshRequest.HTTP, scheme, uri.getHost(),
         MeshRequest.portOrDefault(uri.getPort(), scheme),
-        query == null ? path : path + "?" + query, request.method(), request.headers().map()));
+        query == null ? path : path + "?" + query, request.method(), request.headers().map(),
+        true));
     if (decision == null) {
       PendingDecision.set(Decision.PASS_THROUGH);
       return null;

@@ -31,7 +31,7 @@ public final class NewHttpClientAdvice {
     String sentFile = file;
     Decision decision = Mesh.outbound(new MeshRequest(MeshRequest.HTTP, "http", url.getHost(),
         MeshRequest.portOrDefault(url.getPort(), "http"), file.isEmpty() ? "/" : file,
-        connection.getRequestMethod(), connection.getRequestProperties()));
+        connection.getRequestMethod(), connection.getRequestProperties(), true));
     if (decision == null) {
       return null;
     }

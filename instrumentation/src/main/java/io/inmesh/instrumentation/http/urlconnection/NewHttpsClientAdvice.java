@@ -31,7 +31,7 @@ public final class NewHttpsClientAdvice {
     String sentFile = file;
     Decision decision = Mesh.outbound(new MeshRequest(MeshRequest.HTTP, "https", url.getHost(),
         MeshRequest.portOrDefault(url.getPort(), "https"), file.isEmpty() ? "/" : file,
-        connection.getRequestMethod(), connection.getRequestProperties()));
+        connection.getRequestMethod(), connection.getRequestProperties(), true));
     if (decision == null) {
       return null;
     }

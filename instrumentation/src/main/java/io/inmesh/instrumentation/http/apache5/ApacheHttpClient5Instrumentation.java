@@ -1,0 +1,52 @@
+package io.inmesh.instrumentation.http.apache5;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import io.inmesh.instrumentation.LibraryAdvice;
+import io.inmesh.instrumentation.LibraryGuard;
+import io.inmesh.instrumentation.LibraryInstrumentation;
+import java.util.Set;
+import net.bytebuddy.agent.builder.AgentBuilder;
+
+/**
+ * Apache HttpClient 5.x classic ({@code HttpClients.createDefault()}, {@code HttpClients.custom()}
+ * and everything built on them, e.g. Spring's {@code HttpComponentsClientHttpRequestFactory}).
+ *
+ * <p>Hooked at {@code InternalHttpClient.doExecute(HttpHost, ClassicHttpRequest, HttpContext)},
+ * where the client takes the target the route planner turns into an {@code HttpRoute}, the key of
+ * its connection pool. The target becomes {@code HttpHost(scheme, endpointIp, applicationHost,
+ * endpointPort)}: the connection operator dials the host's address when it has one (no DNS), the
+ * pool keys routes (and so kept-alive connections) by a host that includes that address, and TLS
+ * uses the host name for SNI and hostname verification. The request keeps its authority, so the
+ * {@code Host} header is the application's. Classic is HTTP/1.1 only.
+ */
+public final class ApacheHttpClient5Instrumentation implements LibraryInstrumentation {
+
+  static final String CLIENT = "org.apache.hc.client5.http.impl.classic.InternalHttpClient";
+  /** Present from 5.0 on (the advice needs 5.0's HttpHost with an address). */
+  static final String MARKER = "org.apache.hc.client5.http.routing.HttpRoutePlanner";
+  static final String HOST = "org.apache.hc.core5.http.HttpHost";
+
+  @Override
+  public String name() {
+    return "http.apache5";
+  }
+
+  @Override
+  public Set<String> typeNames() {
+    return Set.of(CLIENT);
+  }
+
+  @Override
+  public AgentBuilder extend(AgentBuilder builder) {
+    return builder
+        .type(new LibraryGuard(name(), "Apache HttpClient 5.x", named(CLIENT), MARKER, HOST))
+        .transform(LibraryAdvice.of(ApacheHttpClient5Instrumentation.class)
+            .advice(named("doExecute").and(takesArguments(3))
+                .and(takesArgument(0, named(HOST)))
+                .and(takesArgument(1, named("org.apache.hc.core5.http.ClassicHttpRequest"))),
+                "io.inmesh.instrumentation.http.apache5.DoExecuteAdvice"));
+  }
+}

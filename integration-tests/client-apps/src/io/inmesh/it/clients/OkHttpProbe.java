@@ -1,0 +1,39 @@
+package io.inmesh.it.clients;
+
+import io.inmesh.it.apps.ClientProbe;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/** OkHttp 3.12 to 5.x, as an application would use it: one client, synchronous calls. */
+public final class OkHttpProbe implements ClientProbe.Client {
+
+  private final OkHttpClient client = new OkHttpClient.Builder()
+      .connectTimeout(5, TimeUnit.SECONDS)
+      .readTimeout(5, TimeUnit.SECONDS)
+      .build();
+
+  @Override
+  public ClientProbe.Answer get(String url, Map<String, String> headers) throws Exception {
+    Request.Builder request = new Request.Builder().url(url);
+    for (Map.Entry<String, String> h : headers.entrySet()) {
+      request.header(h.getKey(), h.getValue());
+    }
+    try (Response response = client.newCall(request.build()).execute()) {
+      return new ClientProbe.Answer(response.code(), response.header("x-inmesh-response-flags"),
+          response.body().string());
+    }
+  }
+
+  @Override
+  public int pooledConnections() {
+    return client.connectionPool().idleConnectionCount();
+  }
+
+  @Override
+  public Class<?> libraryClass() {
+    return OkHttpClient.class;
+  }
+}

@@ -1,0 +1,95 @@
+package io.inmesh.it.apps;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * {@link HttpProbe}'s command loop for HTTP client libraries the test JVM does not have: the child
+ * application runs this main class with one library's {@link Client} (compiled by the test from
+ * {@code integration-tests/client-apps/src} against that library, see
+ * {@code io.inmesh.it.support.ClientApps}) and the library's jars on its class path. Commands on
+ * stdin: {@code call CLIENT COUNT URL [name:value ...]} (CLIENT is ignored: there is one),
+ * {@code pooled} (answers {@code POOLED n}: idle connections in the client's pool) and
+ * {@code quit}.
+ */
+public final class ClientProbe {
+
+  /** One library's way to make a GET call, keep-alive on. */
+  public interface Client {
+
+    Answer get(String url, Map<String, String> headers) throws Exception;
+
+    /** Idle connections the client's pool holds now. */
+    int pooledConnections();
+
+    /** A class of the library, to report the jar it was loaded from. */
+    Class<?> libraryClass();
+  }
+
+  /** A response: status, {@code x-inmesh-response-flags}, body. */
+  public record Answer(int status, String flags, String body) {}
+
+  public static void main(String[] args) throws Exception {
+    Client client = (Client) Class.forName(args[0]).getConstructor().newInstance();
+    System.out.println("READY " + Paths.get(client.libraryClass().getProtectionDomain()
+        .getCodeSource().getLocation().toURI()).getFileName());
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    String line;
+    while ((line = in.readLine()) != null) {
+      String[] parts = line.trim().split("\\s+");
+      if (parts[0].equals("quit")) {
+        break;
+      }
+      if (parts[0].equals("call")) {
+        System.out.println(call(client, parts));
+      } else if (parts[0].equals("pooled")) {
+        System.out.println("POOLED " + client.pooledConnections());
+      }
+    }
+    System.out.println("BYE");
+  }
+
+  private static String call(Client client, String[] parts) {
+    int count = Integer.parseInt(parts[2]);
+    String url = parts[3];
+    Map<String, String> headers = new TreeMap<>();
+    for (int i = 4; i < parts.length; i++) {
+      int colon = parts[i].indexOf(':');
+      headers.put(parts[i].substring(0, colon), parts[i].substring(colon + 1));
+    }
+    Map<String, Integer> counts = new TreeMap<>();
+    TreeSet<String> hosts = new TreeSet<>();
+    int errors = 0;
+    String firstError = "";
+    for (int i = 0; i < count; i++) {
+      try {
+        Answer a = client.get(url, headers);
+        String body = a.status() == 200 ? a.body()
+            : "status-" + a.status() + "-"
+                + (a.flags() == null || a.flags().isEmpty() ? "none" : a.flags()) + " "
+                + a.body().replace(' ', '_').replace(',', ';');
+        // the backend answers "<version> <Host header>"
+        String[] answer = body.trim().split(" ", 2);
+        counts.merge(answer[0], 1, Integer::sum);
+        hosts.add(answer.length > 1 ? answer[1] : "");
+      } catch (Exception e) {
+        errors++;
+        if (firstError.isEmpty()) {
+          firstError = e.toString().replace('\n', ' ');
+        }
+      }
+    }
+    StringBuilder c = new StringBuilder();
+    counts.forEach((k, v) -> c.append(c.length() == 0 ? "" : ",").append(k).append(':').append(v));
+    return "DONE counts=" + c + " errors=" + errors + " hosts=" + String.join(",", hosts)
+        + " firstError=" + firstError;
+  }
+
+  private ClientProbe() {}
+}
