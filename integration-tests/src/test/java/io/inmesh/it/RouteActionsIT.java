@@ -49,12 +49,19 @@ class RouteActionsIT {
   private static final String BASE = "http://" + HOST + ":" + PORT;
 
   private Backend backend;
+  private Backend mirror;
+  private int closedPort;
   private LocalControlPlane controlPlane;
   private AgentJvm app;
 
   @BeforeAll
   void start(@TempDir Path dir) throws Exception {
     backend = new Backend("v1");
+    mirror = new Backend("mirror");
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1,
+        java.net.InetAddress.getLoopbackAddress())) {
+      closedPort = s.getLocalPort();
+    }
     controlPlane = LocalControlPlane.onLoopback().start();
     controlPlane.setResources("1", resources());
     app = AgentJvm.start(AgentJvm.meshArgs(Bootstraps.pilotAgentShaped(dir,
@@ -67,10 +74,13 @@ class RouteActionsIT {
     app.close();
     controlPlane.close();
     backend.close();
+    mirror.close();
   }
 
   private XdsResources resources() {
     String v1 = clusterName(HOST, PORT, "v1");
+    String mirrorCluster = clusterName(HOST, PORT, "mirror");
+    String downCluster = clusterName(HOST, PORT, "down");
     RouteAction.Builder toV1 = RouteAction.newBuilder().setCluster(v1);
     VirtualHost vhost = VirtualHost.newBuilder()
         .setName(HOST + ":" + PORT)
@@ -90,6 +100,14 @@ class RouteActionsIT {
             .setMatch(RouteMatch.newBuilder().setPath("/teapot"))
             .setDirectResponse(DirectResponseAction.newBuilder().setStatus(418)
                 .setBody(DataSource.newBuilder().setInlineString("short and stout"))))
+        .addRoutes(Route.newBuilder().setName("mirrored")
+            .setMatch(RouteMatch.newBuilder().setPrefix("/mirrored"))
+            .setRoute(toV1.clone().addRequestMirrorPolicies(
+                RouteAction.RequestMirrorPolicy.newBuilder().setCluster(mirrorCluster))))
+        .addRoutes(Route.newBuilder().setName("mirror-down")
+            .setMatch(RouteMatch.newBuilder().setPrefix("/unmirrored"))
+            .setRoute(toV1.clone().addRequestMirrorPolicies(
+                RouteAction.RequestMirrorPolicy.newBuilder().setCluster(downCluster))))
         .addRoutes(Route.newBuilder().setName("default")
             .setMatch(RouteMatch.newBuilder().setPrefix("/"))
             .setRoute(toV1))
@@ -98,8 +116,11 @@ class RouteActionsIT {
         List.of(listener(HOST, PORT)),
         List.of(RouteConfiguration.newBuilder().setName(routeConfigName(HOST, PORT))
             .addVirtualHosts(vhost).build()),
-        List.of(cluster(HOST, PORT, "v1")),
-        List.of(endpoints(v1, "127.0.0.1:" + backend.port())));
+        List.of(cluster(HOST, PORT, "v1"), cluster(HOST, PORT, "mirror"),
+            cluster(HOST, PORT, "down")),
+        List.of(endpoints(v1, "127.0.0.1:" + backend.port()),
+            endpoints(mirrorCluster, "127.0.0.1:" + mirror.port()),
+            endpoints(downCluster, "127.0.0.1:" + closedPort)));
   }
 
   @ParameterizedTest
@@ -114,6 +135,31 @@ class RouteActionsIT {
     String r = app.fetch("jdk", BASE + "/old/x", "x-canary:no", "x-internal:secret", "x-kept:1");
     assertTrue(r.contains("canary=yes"), r);
     assertTrue(!r.contains("internal=") && r.contains("kept=1"), r);
+  }
+
+  @Test
+  void mirrorReceivesCopiesWithTheShadowHost() throws Exception {
+    int before = mirror.requests();
+    for (int i = 0; i < 5; i++) {
+      String r = app.fetch(i % 2 == 0 ? "jdk" : "urlconnection", BASE + "/mirrored/" + i);
+      assertTrue(r.contains("status=200") && r.contains("body=v1"), r);
+    }
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
+    while (mirror.requests() < before + 5 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertTrue(mirror.requests() >= before + 5, "mirror got " + (mirror.requests() - before));
+    assertTrue(mirror.lastHost().equals(HOST + "-shadow:" + PORT)
+        || mirror.lastHost().equals(HOST + ":" + PORT + "-shadow")
+        || mirror.lastHost().startsWith(HOST + "-shadow"), mirror.lastHost());
+  }
+
+  @Test
+  void aMirrorThatIsDownNeverAffectsTheCaller() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      String r = app.fetch("jdk", BASE + "/unmirrored/" + i);
+      assertTrue(r.contains("status=200") && r.contains("body=v1"), r);
+    }
   }
 
   @ParameterizedTest

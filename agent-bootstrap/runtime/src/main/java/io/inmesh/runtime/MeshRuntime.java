@@ -36,6 +36,7 @@ final class MeshRuntime implements MeshHandler {
   private final LocalReplyServer replies;
   private final String sourceIp;
   private final List<CallListener> listeners;
+  private final MirrorSender mirrors = new MirrorSender();
   private final AtomicBoolean failureLogged = new AtomicBoolean();
   private final Map<String, InetAddress> endpointIps = new ConcurrentHashMap<>();
   private static final int MAX_CACHED_IPS = 100_000;
@@ -87,6 +88,9 @@ final class MeshRuntime implements MeshHandler {
       }
       CallState call = new CallState(request, target, routing.route(), routing.cluster(),
           endpoint.address(), "-", active, System.currentTimeMillis());
+      if (!routing.mirrors().isEmpty()) {
+        mirrors.mirror(request, routing.mirrors());
+      }
       return Decision.route(new InetSocketAddress(named, endpoint.port()),
           new InetSocketAddress(ip, endpoint.port()), RequestMutationRecorder.of(routing, view),
           detail, call);

@@ -31,6 +31,7 @@ public final class Backend implements AutoCloseable {
     return t;
   });
   private final AtomicInteger requests = new AtomicInteger();
+  private volatile String lastHost;
 
   public Backend(String version) throws IOException {
     this(version, null);
@@ -48,6 +49,7 @@ public final class Backend implements AutoCloseable {
       this.server = https;
     }
     server.createContext("/", exchange -> {
+      lastHost = exchange.getRequestHeaders().getFirst("Host");
       requests.incrementAndGet();
       byte[] body = (version + " " + exchange.getRequestHeaders().getFirst("Host"))
           .getBytes(StandardCharsets.UTF_8);
@@ -81,6 +83,11 @@ public final class Backend implements AutoCloseable {
 
   public int requests() {
     return requests.get();
+  }
+
+  /** The Host header of the latest request. */
+  public String lastHost() {
+    return lastHost;
   }
 
   @Override
