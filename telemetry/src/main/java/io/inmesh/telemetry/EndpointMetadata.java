@@ -1,0 +1,19 @@
+package io.inmesh.telemetry;
+
+/**
+ * Looks up the Istio workload metadata of the endpoint a call went to. The xDS model does not carry
+ * endpoint metadata yet; the runtime passes {@link #NONE} until it does. Called once per call:
+ * must be a cheap lookup.
+ */
+@FunctionalInterface
+public interface EndpointMetadata {
+
+  EndpointMetadata NONE = (cluster, upstreamHost) -> null;
+
+  /**
+   * @param cluster the call's cluster, or null
+   * @param upstreamHost the dialled {@code ip:port}, or null
+   * @return the endpoint's workload, or null when unknown
+   */
+  DestinationWorkload workload(String cluster, String upstreamHost);
+}
