@@ -21,11 +21,18 @@ public record AgentConfig(
     String logLevel,
     Duration resourceTimeout,
     int maxTargets,
-    Exclusions exclusions) {
+    Exclusions exclusions,
+    boolean telemetry,
+    String admin,
+    String metrics,
+    String accessLog,
+    String accessLogStatus,
+    double accessLogSample) {
 
   /** Every key the agent reads, in the order they are logged. */
   static final List<String> KEYS = List.of("enabled", "bootstrap", "log_level",
-      "resource_timeout_ms", "max_targets", "exclude_hosts", "exclude_cidrs", "exclude_ports");
+      "resource_timeout_ms", "max_targets", "exclude_hosts", "exclude_cidrs", "exclude_ports",
+      "telemetry", "admin", "metrics", "access_log", "access_log_status", "access_log_sample");
 
   public static AgentConfig from(String agentArgs, Map<String, String> env) {
     Map<String, String> args = parseArgs(agentArgs);
@@ -52,7 +59,29 @@ public record AgentConfig(
         Duration.ofMillis(positive(values, "resource_timeout_ms", 1000)),
         (int) positive(values, "max_targets", 1000),
         Exclusions.parse(values.get("exclude_hosts"), values.get("exclude_cidrs"),
-            values.get("exclude_ports")));
+            values.get("exclude_ports")),
+        !"false".equalsIgnoreCase(values.getOrDefault("telemetry", "true")),
+        values.getOrDefault("admin", "127.0.0.1:15000"),
+        values.getOrDefault("metrics", "0.0.0.0:15090"),
+        values.getOrDefault("access_log", "off"),
+        values.getOrDefault("access_log_status", ""),
+        fraction(values, "access_log_sample"));
+  }
+
+  private static double fraction(Map<String, String> values, String key) {
+    String v = values.get(key);
+    if (v == null) {
+      return 1.0;
+    }
+    try {
+      double d = Double.parseDouble(v);
+      if (d < 0 || d > 1) {
+        throw new NumberFormatException();
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + " must be a number from 0 to 1, got '" + v + "'");
+    }
   }
 
   /** {@code key=value} pairs separated by ','; a ',' not followed by {@code key=} is part of a value. */
@@ -102,6 +131,9 @@ public record AgentConfig(
         + " log_level=" + logLevel
         + " resource_timeout_ms=" + resourceTimeout.toMillis()
         + " max_targets=" + maxTargets
-        + " " + exclusions.describe();
+        + " " + exclusions.describe()
+        + " telemetry=" + telemetry
+        + (telemetry ? " admin=" + admin + " metrics=" + metrics + " access_log=" + accessLog
+            : "");
   }
 }

@@ -57,11 +57,12 @@ public final class AgentRuntime {
       XdsMeshSource source = new XdsMeshSource(bootstrap.get(), config);
       long beforeActivation = System.nanoTime();
       BootstrapApiInjection.run(inst, agentJar, appendBootstrapApi);
-      MeshActivation.activate(inst, AgentRuntime.class.getClassLoader(), source, config,
-          instanceIp(bootstrap.get()));
+      MeshRuntime runtime = MeshActivation.activate(inst, AgentRuntime.class.getClassLoader(),
+          source, config, instanceIp(bootstrap.get()));
       // Connect after instrumenting: the client's class loading then overlaps the application's
-      // start instead of competing with premain for the CPU.
-      source.connect();
+      // start instead of competing with premain for the CPU; telemetry follows on that thread.
+      Bootstrap found = bootstrap.get();
+      source.connect(() -> TelemetryStart.start(config, found, source, runtime));
       LOG.debug("started in %d ms (bootstrap API and instrumentation from %d ms)",
           (System.nanoTime() - started) / 1_000_000, (beforeActivation - started) / 1_000_000);
     } catch (Throwable t) {

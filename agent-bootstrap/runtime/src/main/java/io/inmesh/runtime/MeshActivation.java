@@ -9,10 +9,12 @@ final class MeshActivation {
 
   private MeshActivation() {}
 
-  static void activate(Instrumentation inst, ClassLoader agentLoader, MeshSource source,
+  static MeshRuntime activate(Instrumentation inst, ClassLoader agentLoader, MeshSource source,
       AgentConfig config, String sourceIp) {
     ClientInstrumentation.install(inst, agentLoader, ClientInstrumentation.all());
-    Mesh.install(new MeshRuntime(source, config.exclusions(), LocalReplyServer.start(),
-        sourceIp, java.util.List.of()));
+    MeshRuntime runtime = new MeshRuntime(source, config.exclusions(), LocalReplyServer.start(),
+        sourceIp, java.util.List.of());
+    Mesh.install(runtime);
+    return runtime;
   }
 }

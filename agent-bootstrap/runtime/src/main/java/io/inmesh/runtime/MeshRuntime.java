@@ -35,7 +35,7 @@ final class MeshRuntime implements MeshHandler {
   private final Exclusions exclusions;
   private final LocalReplyServer replies;
   private final String sourceIp;
-  private final List<CallListener> listeners;
+  private volatile List<CallListener> listeners;
   private final MirrorSender mirrors = new MirrorSender();
   private final AtomicBoolean failureLogged = new AtomicBoolean();
   private final Map<String, InetAddress> endpointIps = new ConcurrentHashMap<>();
@@ -167,6 +167,13 @@ final class MeshRuntime implements MeshHandler {
     return request.port() == dflt ? request.host() : request.host() + ":" + request.port();
   }
 
+  /** Adds a listener (telemetry starts after the first calls may have been made). */
+  synchronized void addListener(CallListener listener) {
+    List<CallListener> next = new ArrayList<>(listeners);
+    next.add(listener);
+    listeners = List.copyOf(next);
+  }
+
   /**
    * A call's outcome: lowers the endpoint's active requests and tells the listeners (telemetry).
    * Runs on the thread that completed the call; cheap and never blocking.
@@ -179,7 +186,11 @@ final class MeshRuntime implements MeshHandler {
     if (call.activeRequests() != null) {
       call.activeRequests().finished();
     }
-    if (listeners.isEmpty()) {
+    if (AgentLog.enabled(AgentLog.Level.DEBUG)) {
+      LOG.debug("call to %s completed: status %d, error %s", call.target(), status, error);
+    }
+    List<CallListener> current = listeners;
+    if (current.isEmpty()) {
       return;
     }
     int code = status > 0 ? status
@@ -191,7 +202,7 @@ final class MeshRuntime implements MeshHandler {
         code, decision.isLocalReply() ? decision.responseFlags() : failureFlags(code, error),
         Outcomes.failure(error), call.startEpochMillis(),
         System.nanoTime() - decision.startNanos(), -1, -1);
-    for (CallListener listener : listeners) {
+    for (CallListener listener : current) {
       listener.onCall(record);
     }
   }

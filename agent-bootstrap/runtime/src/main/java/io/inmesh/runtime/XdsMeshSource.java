@@ -23,6 +23,7 @@ final class XdsMeshSource implements MeshSource {
   private final Bootstrap bootstrap;
   private final XdsClientSettings settings;
   private volatile XdsClient client;
+  private volatile long startedNanos;
 
   XdsMeshSource(Bootstrap bootstrap, AgentConfig config) {
     this.bootstrap = bootstrap;
@@ -31,17 +32,23 @@ final class XdsMeshSource implements MeshSource {
         .withMaxTargets(config.maxTargets());
   }
 
-  /** Starts the client on a daemon thread; returns at once. */
-  void connect() {
+  /**
+   * Starts the client on a daemon thread and then runs {@code afterStart} there (telemetry);
+   * returns at once.
+   */
+  void connect(Runnable afterStart) {
     Thread starter = new Thread(() -> {
       try {
         XdsClient started = XdsClient.start(bootstrap, settings);
+        startedNanos = System.nanoTime();
         client = started;
         starting.complete(started);
       } catch (Throwable t) {
         LOG.error(t, "the xDS client did not start; calls pass through");
         starting.completeExceptionally(t);
+        return;
       }
+      afterStart.run();
     }, "inmesh-xds-start");
     starter.setDaemon(true);
     starter.start();
@@ -69,6 +76,38 @@ final class XdsMeshSource implements MeshSource {
     }
     c.awaitTarget(target, budget - (System.nanoTime() - start));
     return c.snapshot().routesByTarget().get(target);
+  }
+
+  /** Ready once the first xDS answer arrived, or the resource timeout passed without one. */
+  boolean ready() {
+    XdsClient c = client;
+    if (c == null) {
+      return false;
+    }
+    return c.stats().acks() + c.stats().nacks() > 0
+        || System.nanoTime() - startedNanos > settings.resourceTimeout().toNanos();
+  }
+
+  boolean connected() {
+    XdsClient c = client;
+    return c != null && c.stats().connected();
+  }
+
+  long nacks() {
+    XdsClient c = client;
+    return c == null ? 0 : c.stats().nacks();
+  }
+
+  /** What the current snapshot holds, by xDS resource type. */
+  java.util.Map<String, Integer> resourceCounts() {
+    MeshSnapshot s = snapshot();
+    int endpoints = 0;
+    for (io.inmesh.policies.cluster.ClusterState cluster : s.clusters().values()) {
+      endpoints += cluster.endpoints().size();
+    }
+    return java.util.Map.of("listener", s.routesByTarget().size(),
+        "route", (int) s.routesByTarget().values().stream().distinct().count(),
+        "cluster", s.clusters().size(), "endpoint", endpoints);
   }
 
   private XdsClient awaitClient(long budgetNanos) {

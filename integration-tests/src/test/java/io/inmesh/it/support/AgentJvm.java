@@ -46,7 +46,9 @@ public final class AgentJvm implements AutoCloseable {
    * itself pass their own arguments.
    */
   public static String meshArgs(Path bootstrap) {
-    return "bootstrap=" + bootstrap + ",resource_timeout_ms=5000";
+    // telemetry listeners on ephemeral loopback ports: tests never bind 0.0.0.0 or fixed ports
+    return "bootstrap=" + bootstrap + ",resource_timeout_ms=5000,admin=127.0.0.1:0"
+        + ",metrics=127.0.0.1:0";
   }
 
   public static Path agentJar() {

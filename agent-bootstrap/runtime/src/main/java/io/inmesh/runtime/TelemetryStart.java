@@ -1,0 +1,49 @@
+package io.inmesh.runtime;
+
+import io.inmesh.policies.log.AgentLog;
+import io.inmesh.telemetry.AccessLogConfig;
+import io.inmesh.telemetry.AgentHealth;
+import io.inmesh.telemetry.EndpointMetadata;
+import io.inmesh.telemetry.SourceWorkload;
+import io.inmesh.telemetry.Telemetry;
+import io.inmesh.telemetry.TelemetryConfig;
+import io.inmesh.xds.bootstrap.Bootstrap;
+
+
+/**
+ * Starts telemetry (metrics, Prometheus and admin listeners, access log) off the premain thread,
+ * once the xDS client is up, and hands its call listener to the data plane. Calls made before
+ * that are not recorded.
+ */
+final class TelemetryStart {
+
+  private static final AgentLog LOG = AgentLog.get(TelemetryStart.class);
+
+  private TelemetryStart() {}
+
+  static void start(AgentConfig config, Bootstrap bootstrap, XdsMeshSource source,
+      MeshRuntime runtime) {
+    if (!config.telemetry()) {
+      return;
+    }
+    try {
+      AccessLogConfig accessLog = "off".equalsIgnoreCase(config.accessLog())
+          ? AccessLogConfig.OFF
+          : new AccessLogConfig(config.accessLog(),
+              AccessLogConfig.parseStatusClasses(config.accessLogStatus()),
+              config.accessLogSample(), AccessLogConfig.DEFAULT_QUEUE_CAPACITY);
+      TelemetryConfig telemetryConfig = new TelemetryConfig(
+          TelemetryConfig.address(config.admin()), TelemetryConfig.address(config.metrics()),
+          accessLog, 0);
+      AgentHealth health = new AgentHealth(source::ready, source::connected,
+          () -> source.snapshot().version(), source::nacks, source::resourceCounts);
+      Telemetry telemetry = Telemetry.start(telemetryConfig,
+          SourceWorkload.fromNode(bootstrap.node()), EndpointMetadata.NONE, health,
+          source::snapshot);
+      runtime.addListener(telemetry.listener());
+    } catch (RuntimeException | LinkageError e) {
+      LOG.error(e, "telemetry did not start; calls are still routed");
+    }
+  }
+
+}
