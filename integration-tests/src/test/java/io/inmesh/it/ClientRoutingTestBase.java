@@ -69,7 +69,7 @@ abstract class ClientRoutingTestBase {
     publish(mesh.split(80, 20));
     Path bootstrap = Bootstraps.pilotAgentShaped(dir, controlPlane.serverUri());
     app = AgentJvm.start(System.getProperty("java.home"), certs.clientTrustOptions(),
-        "bootstrap=" + bootstrap, Map.of(), classpath, ClientProbe.class.getName(), probe);
+        AgentJvm.meshArgs(bootstrap), Map.of(), classpath, ClientProbe.class.getName(), probe);
     ready = app.await("READY", 30);
     // the first call to a destination waits for its listener only briefly: let the ADS stream
     // come up first, so the scenarios below test routing rather than start-up timing

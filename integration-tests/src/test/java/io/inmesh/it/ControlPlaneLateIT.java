@@ -32,7 +32,8 @@ class ControlPlaneLateIT {
     }
     Path bootstrap = Bootstraps.pilotAgentShaped(dir, "127.0.0.1:" + port);
     try (ReviewsMesh mesh = new ReviewsMesh();
-        AgentJvm app = AgentJvm.start("bootstrap=" + bootstrap, Map.of(),
+        AgentJvm app = AgentJvm.start("bootstrap=" + bootstrap
+            + ",admin=127.0.0.1:0,metrics=127.0.0.1:0", Map.of(),
             HttpProbe.class.getName())) {
       app.await("READY", 30);
       // Pass-through: a direct call works, the mesh-only name fails as it would without the mesh.

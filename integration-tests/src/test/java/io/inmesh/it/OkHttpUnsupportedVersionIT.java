@@ -33,7 +33,7 @@ class OkHttpUnsupportedVersionIT {
       controlPlane.setResources("v1", mesh.split(80, 20));
       Path bootstrap = Bootstraps.pilotAgentShaped(dir, controlPlane.serverUri());
       try (AgentJvm app = AgentJvm.start(System.getProperty("java.home"),
-          "bootstrap=" + bootstrap, Map.of(), classpath, ClientProbe.class.getName(),
+          AgentJvm.meshArgs(bootstrap), Map.of(), classpath, ClientProbe.class.getName(),
           "io.inmesh.it.clients.OkHttpProbe")) {
         assertEquals("READY okhttp-3.11.0.jar", app.await("READY", 30));
         controlPlane.awaitOpenStreams(1, Duration.ofSeconds(10));

@@ -43,9 +43,12 @@ public final class InmeshPolicySet {
         List.of(endpoints(v1, "127.0.0.1:" + portA), endpoints(v2, "127.0.0.1:" + portB)));
   }
 
-  /** Agent arguments; metrics and spans switches go here when telemetry lands. */
+  /**
+   * Agent arguments. Telemetry is on (Istio metrics recorded for every call, the Prometheus and
+   * admin listeners bound, on loopback); spans join when they land.
+   */
   public static String agentArguments(Path bootstrap) {
-    return "bootstrap=" + bootstrap;
+    return "bootstrap=" + bootstrap + ",telemetry=true,metrics=127.0.0.1:0,admin=127.0.0.1:0";
   }
 
   /** The HTTP filter chain: a local rate limit that never trips goes here (istiod: EnvoyFilter). */

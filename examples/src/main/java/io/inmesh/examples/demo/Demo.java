@@ -114,7 +114,8 @@ public final class Demo {
       throws IOException {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-javaagent:" + agent.toAbsolutePath() + "=bootstrap=" + bootstrap.toAbsolutePath(),
+        "-javaagent:" + agent.toAbsolutePath() + "=bootstrap=" + bootstrap.toAbsolutePath()
+            + ",metrics=127.0.0.1:15090,admin=127.0.0.1:15000",
         "-cp", DemoLayout.classesLocation().toString(),
         ReviewsClient.class.getName(),
         TARGET_URL));
