@@ -91,11 +91,15 @@ class RouteActionsIT {
             .addRequestHeadersToAdd(HeaderValueOption.newBuilder()
                 .setHeader(HeaderValue.newBuilder().setKey("x-canary").setValue("yes"))
                 .setAppendAction(HeaderValueOption.HeaderAppendAction.OVERWRITE_IF_EXISTS_OR_ADD))
-            .addRequestHeadersToRemove("x-internal"))
+            .addRequestHeadersToRemove("x-internal")
+            .addResponseHeadersToAdd(HeaderValueOption.newBuilder()
+                .setHeader(HeaderValue.newBuilder().setKey("x-route").setValue("rewrite"))))
         .addRoutes(Route.newBuilder().setName("moved")
             .setMatch(RouteMatch.newBuilder().setPath("/moved"))
             .setRedirect(RedirectAction.newBuilder().setPathRedirect("/reviews/1")
-                .setResponseCode(RedirectAction.RedirectResponseCode.MOVED_PERMANENTLY)))
+                .setResponseCode(RedirectAction.RedirectResponseCode.MOVED_PERMANENTLY))
+            .addResponseHeadersToAdd(HeaderValueOption.newBuilder()
+                .setHeader(HeaderValue.newBuilder().setKey("x-route").setValue("moved"))))
         .addRoutes(Route.newBuilder().setName("teapot")
             .setMatch(RouteMatch.newBuilder().setPath("/teapot"))
             .setDirectResponse(DirectResponseAction.newBuilder().setStatus(418)
@@ -128,6 +132,14 @@ class RouteActionsIT {
   void prefixRewriteReachesTheBackend(String client) throws Exception {
     String r = app.fetch(client, BASE + "/old/page?q=1");
     assertTrue(r.contains("status=200") && r.contains("seen-path=/new/page?q=1"), r);
+  }
+
+  @Test
+  void routeResponseHeadersReachTheApplication() throws Exception {
+    String routed = app.fetch("jdk", BASE + "/old/y");
+    assertTrue(routed.contains("x-route=rewrite"), routed);
+    String local = app.fetch("urlconnection", BASE + "/moved");
+    assertTrue(local.contains("x-route=moved"), local);
   }
 
   @Test

@@ -7,7 +7,12 @@ import io.inmesh.policies.cluster.Host;
 import io.inmesh.policies.cluster.XxHash64;
 import io.inmesh.policies.header.Header;
 import io.inmesh.policies.header.HeaderMutations;
+import io.inmesh.policies.fault.Fault;
+import io.inmesh.policies.fault.FaultPolicy;
+import io.inmesh.policies.ratelimit.LocalRateLimit;
 import io.inmesh.policies.route.ClusterSpecifier;
+import io.inmesh.policies.route.RetryPolicy;
+import io.inmesh.policies.route.RoutePolicies;
 import io.inmesh.policies.route.HashPolicy;
 import io.inmesh.policies.route.RequestMirrorPolicy;
 import io.inmesh.policies.route.Route;
@@ -46,6 +51,27 @@ public final class Router {
    */
   public static Routing route(MeshSnapshot snapshot, RouteTable table, RequestView request,
       RandomSource random) {
+    return route(snapshot, table, request, random, false, 0);
+  }
+
+  /**
+   * Routes a request and starts the call: on top of {@link #route} it applies the listener's and
+   * route's fault and local rate limit filters (in the listener's order), admits the call to the
+   * cluster's circuit breaker ({@code max_requests}) and attaches the call's {@link CallGuard}.
+   * A ROUTED result must be ended through {@link Routing#guard()} (see {@link Routing} for the
+   * sequence), or the breaker's count leaks. Other results hold nothing; a fault they carry is
+   * already ended.
+   *
+   * @param nowNanos the clock reading ({@code System.nanoTime()} in production) for the token
+   *     buckets
+   */
+  public static Routing startCall(MeshSnapshot snapshot, RouteTable table, RequestView request,
+      RandomSource random, long nowNanos) {
+    return route(snapshot, table, request, random, true, nowNanos);
+  }
+
+  private static Routing route(MeshSnapshot snapshot, RouteTable table, RequestView request,
+      RandomSource random, boolean start, long nowNanos) {
     VirtualHost vhost = table.select(request.authority());
     if (vhost == null) {
       return Routing.NO_ROUTE;
@@ -68,7 +94,8 @@ public final class Router {
     if (action instanceof RouteAction.DirectResponse d) {
       return local(route, directReply(d, request), route.responseHeaders());
     }
-    return forward(snapshot, table, request, random, route, (RouteAction.Forward) action);
+    return forward(snapshot, table, request, random, route, (RouteAction.Forward) action, start,
+        nowNanos);
   }
 
   private static LocalReply directReply(RouteAction.DirectResponse d, RequestView request) {
@@ -90,7 +117,7 @@ public final class Router {
   }
 
   private static Routing forward(MeshSnapshot snapshot, RouteTable table, RequestView request,
-      RandomSource random, Route route, RouteAction.Forward f) {
+      RandomSource random, Route route, RouteAction.Forward f, boolean start, long nowNanos) {
     String clusterName;
     ClusterSpecifier.WeightedCluster weighted = null;
     ClusterSpecifier spec = f.clusters();
@@ -109,6 +136,39 @@ public final class Router {
           new LocalReply(f.clusterNotFoundStatus(), "", List.of()), List.of(),
           java.time.Duration.ZERO, java.time.Duration.ZERO);
     }
+    Fault fault = null;
+    if (start) {
+      HttpFilters filters = table.filters();
+      RoutePolicies policies = route.policies();
+      FaultPolicy faultPolicy = filters.fault() == null ? null
+          : policies.fault() != null ? policies.fault() : filters.fault();
+      LocalRateLimit limit = filters.rateLimit() == null ? null
+          : policies.rateLimit() != null ? policies.rateLimit() : filters.rateLimit();
+      if (filters.rateLimitFirst()) {
+        Routing limited = rateLimit(limit, request, clusterName, policies, random, nowNanos,
+            route, null);
+        if (limited != null) {
+          return limited;
+        }
+      }
+      if (faultPolicy != null) {
+        fault = faultPolicy.draw(request, clusterName, random);
+        if (fault != null && fault.aborts()) {
+          fault.end();
+          return new Routing(Routing.Result.FAULT_ABORT, route.name(), clusterName, null, null,
+              null, null, HeaderMutations.NONE, route.responseHeaders(), List.of(),
+              abortReply(fault), List.of(), java.time.Duration.ZERO, java.time.Duration.ZERO,
+              null, policies.retry(), fault, null);
+        }
+      }
+      if (!filters.rateLimitFirst()) {
+        Routing limited = rateLimit(limit, request, clusterName, policies, random, nowNanos,
+            route, fault);
+        if (limited != null) {
+          return limited;
+        }
+      }
+    }
     ClusterLoadBalancer lb = state.loadBalancer();
     List<Header> added = List.of();
     SessionAffinity session = route.session().apply(table.sessionAffinity());
@@ -126,9 +186,9 @@ public final class Router {
         }
       }
     }
+    long hash = 0;
+    boolean hashed = false;
     if (host == null) {
-      long hash = 0;
-      boolean hashed = false;
       if (lb.usesHash()) {
         List<HashPolicy> policies = f.hashPolicies();
         for (int i = 0; i < policies.size(); i++) {
@@ -152,7 +212,28 @@ public final class Router {
       host = lb.pick(hash, hashed, random);
     }
     if (host == null) {
+      if (fault != null) {
+        fault.end();
+      }
       return failure(route, clusterName, f);
+    }
+    CallGuard guard = null;
+    RetryPolicy retry = route.policies().retry();
+    if (start) {
+      if (!state.circuitBreaker().tryStartRequest()) {
+        if (fault != null) {
+          fault.end();
+        }
+        return new Routing(Routing.Result.OVERFLOW, route.name(), clusterName, null, null, null,
+            null, HeaderMutations.NONE, route.responseHeaders(), List.of(), OVERFLOW_REPLY,
+            List.of(), java.time.Duration.ZERO, java.time.Duration.ZERO, null, retry, fault,
+            null);
+      }
+      if (retry != null && !retry.appliesTo(request)) {
+        retry = null;
+      }
+      guard = retry == null && fault == null ? state.singleAttemptGuard()
+          : new RetryingCall(state, retry, fault, random, hash, hashed);
     }
     Endpoint endpoint = host.endpoint();
     if (session != null && !endpoint.address().equals(requested)) {
@@ -172,7 +253,43 @@ public final class Router {
             authority != null ? authority : request.authority());
     return new Routing(Routing.Result.ROUTED, route.name(), clusterName, endpoint,
         host.activeRequests(), path, authority, requestHeaders, responseHeaders, added, null,
-        mirrors, f.timeout(), f.maxStreamDuration());
+        mirrors, f.timeout(), f.maxStreamDuration(), host, retry, fault, guard);
+  }
+
+  /** Envoy's local reply when a circuit breaker overflows. */
+  private static final LocalReply OVERFLOW_REPLY = new LocalReply(503,
+      "upstream connect error or disconnect/reset before headers. reset reason: overflow",
+      List.of(new Header("content-type", "text/plain")));
+
+  private static final List<Header> GRPC_CONTENT_TYPE =
+      List.of(new Header("content-type", "application/grpc"));
+
+  /** The fault filter's abort: its HTTP status, or 200 with {@code grpc-status} for gRPC. */
+  private static LocalReply abortReply(Fault fault) {
+    if (fault.grpcStatus() >= 0) {
+      return new LocalReply(200, "", List.of(GRPC_CONTENT_TYPE.get(0),
+          new Header("grpc-status", Integer.toString(fault.grpcStatus())),
+          new Header("grpc-message", Fault.ABORT_BODY)));
+    }
+    return new LocalReply(fault.httpStatus(), Fault.ABORT_BODY,
+        List.of(new Header("content-type", "text/plain")));
+  }
+
+  /** The local rate limit filter; null when the request may proceed. */
+  private static Routing rateLimit(LocalRateLimit limit, RequestView request, String cluster,
+      RoutePolicies policies, RandomSource random, long nowNanos, Route route, Fault fault) {
+    if (limit == null || limit.decide(request, cluster, policies.rateLimits(), random, nowNanos)
+        != LocalRateLimit.Verdict.LIMITED) {
+      return null;
+    }
+    if (fault != null) {
+      fault.end();
+    }
+    return new Routing(Routing.Result.RATE_LIMITED, route.name(), cluster, null, null, null,
+        null, HeaderMutations.NONE, route.responseHeaders(), List.of(),
+        new LocalReply(limit.status(), "local_rate_limited", limit.limitedResponseHeaders()),
+        List.of(), java.time.Duration.ZERO, java.time.Duration.ZERO, null, policies.retry(),
+        fault, null);
   }
 
   private static Routing failure(Route route, String cluster, RouteAction.Forward f) {

@@ -2,6 +2,9 @@ package io.inmesh.policies;
 
 import io.inmesh.policies.cluster.ActiveRequests;
 import io.inmesh.policies.cluster.Endpoint;
+import io.inmesh.policies.cluster.Host;
+import io.inmesh.policies.fault.Fault;
+import io.inmesh.policies.route.RetryPolicy;
 import io.inmesh.policies.header.Header;
 import io.inmesh.policies.header.HeaderMutations;
 import java.time.Duration;
@@ -29,6 +32,25 @@ import java.util.List;
  * if any, {@link #responseHeaders()} applied on top, and the response flag
  * {@code result().responseFlag()}.
  *
+ * <p>With resilience ({@link Router#startCall}), per request:
+ * <ol>
+ *   <li>if {@link #fault()} is non-null and has a delay, wait {@code fault().delayNanos()} first
+ *       (whatever the result; flag {@code DI});</li>
+ *   <li>if the result is not ROUTED (RATE_LIMITED 429 + {@code x-envoy-ratelimited}, OVERFLOW 503
+ *       UO, FAULT_ABORT, ...) answer the local reply as above with {@link #responseFlags()};
+ *       nothing needs releasing;</li>
+ *   <li>ROUTED: attempt loop, starting with {@code host = host()}: send to
+ *       {@code host.endpoint()} (ActiveRequests started/finished as before), bounded by
+ *       {@link #perTryTimeout()} (if non-zero) and what is left of {@link #effectiveTimeout()};
+ *       classify the end as a {@link io.inmesh.policies.outcome.CallOutcome} and call
+ *       {@code guard().onOutcome(outcome, host, responseHeaders, mayRetry, System.nanoTime())}
+ *       ({@code mayRetry} false once the route timeout has expired, on cancellation, or when the
+ *       body cannot be replayed); if the decision retries, discard the response, wait
+ *       {@code backoffNanos()} (unless the route timeout expires first: then answer 504
+ *       {@code UT}) and go again with {@code decision.host()}; otherwise the last outcome is the
+ *       call's (a route timeout answers 504 with flag {@code UT}).</li>
+ * </ol>
+ *
  * @param result what happened
  * @param route the matched route's name (may be empty), or null
  * @param cluster the picked cluster, or null
@@ -48,15 +70,50 @@ import java.util.List;
  * @param mirrors the request mirrors of the route (usually empty)
  * @param timeout the route timeout, {@link Duration#ZERO} for none
  * @param maxStreamDuration {@code max_stream_duration}, ZERO for none
+ * @param host the picked host (the endpoint with its counters and outlier state), non-null only
+ *     for ROUTED
+ * @param retryPolicy the route's effective {@code retry_policy}, or null
+ * @param fault the fault drawn for this request ({@link Router#startCall} only), or null
+ * @param guard the call's guard ({@link Router#startCall} only, ROUTED only), else null
  */
 public record Routing(Result result, String route, String cluster, Endpoint endpoint,
     ActiveRequests activeRequests, String pathAndQuery, String authority,
     HeaderMutations requestHeaders, HeaderMutations responseHeaders,
     List<Header> addedResponseHeaders, LocalReply localReply, List<Mirror> mirrors,
-    Duration timeout, Duration maxStreamDuration) {
+    Duration timeout, Duration maxStreamDuration, Host host, RetryPolicy retryPolicy,
+    Fault fault, CallGuard guard) {
 
   /** The shared outcome for a request no virtual host or route matches. */
   public static final Routing NO_ROUTE = new Routing(Result.NO_ROUTE, null, null, null);
+
+  /** A routing without resilience state (the shape before retries, faults and guards). */
+  public Routing(Result result, String route, String cluster, Endpoint endpoint,
+      ActiveRequests activeRequests, String pathAndQuery, String authority,
+      HeaderMutations requestHeaders, HeaderMutations responseHeaders,
+      List<Header> addedResponseHeaders, LocalReply localReply, List<Mirror> mirrors,
+      Duration timeout, Duration maxStreamDuration) {
+    this(result, route, cluster, endpoint, activeRequests, pathAndQuery, authority,
+        requestHeaders, responseHeaders, addedResponseHeaders, localReply, mirrors, timeout,
+        maxStreamDuration, null, null, null, null);
+  }
+
+  /** {@code per_try_timeout} of the retry policy, ZERO for none. */
+  public Duration perTryTimeout() {
+    return retryPolicy == null ? Duration.ZERO : retryPolicy.perTryTimeout();
+  }
+
+  /**
+   * The response flags for the access log: the result's, with the fault's {@code DI}/{@code FI}
+   * in front when a fault was injected.
+   */
+  public String responseFlags() {
+    String flag = result.responseFlag();
+    if (fault == null) {
+      return flag;
+    }
+    return result == Result.FAULT_ABORT || "-".equals(flag) ? fault.responseFlags()
+        : fault.responseFlags() + "," + flag;
+  }
 
   /** A routing with no effects beyond its result (tests, errors). */
   public Routing(Result result, String route, String cluster, Endpoint endpoint) {
@@ -104,7 +161,16 @@ public record Routing(Result result, String route, String cluster, Endpoint endp
     /** The cluster has no endpoint to pick: Envoy answers 503 with flag UH. */
     NO_HEALTHY_UPSTREAM(503, "UH"),
     /** A redirect or direct response: see {@link Routing#localReply()}. */
-    LOCAL_REPLY(200, "-");
+    LOCAL_REPLY(200, "-"),
+    /**
+     * The local rate limit refused the request (enforced): its status (429 by default) with
+     * {@code x-envoy-ratelimited: true} and the filter's {@code response_headers_to_add}, flag RL.
+     */
+    RATE_LIMITED(429, "RL"),
+    /** A circuit breaker threshold ({@code max_requests}) is reached: 503, flag UO. */
+    OVERFLOW(503, "UO"),
+    /** The fault filter aborts the request (after its delay): the fault's status, flag FI. */
+    FAULT_ABORT(503, "FI");
 
     private final int httpStatus;
     private final String responseFlag;

@@ -2,6 +2,7 @@ package io.inmesh.api;
 
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.function.Function;
 
 /**
  * What the mesh decided for one call, applied by advice: leave it alone, dial this endpoint (with
@@ -17,7 +18,7 @@ public final class Decision {
 
   /** Stored by advice on a request the mesh leaves alone, so it is not asked twice. */
   public static final Decision PASS_THROUGH =
-      new Decision(null, null, null, 0, "-", "pass-through", null, null);
+      new Decision(null, null, null, 0, "-", "pass-through", null, null, null);
 
   private static final AtomicIntegerFieldUpdater<Decision> COMPLETED =
       AtomicIntegerFieldUpdater.newUpdater(Decision.class, "completed");
@@ -30,12 +31,13 @@ public final class Decision {
   private final String detail;
   private final RequestMutation mutation;
   private final Object callState;
+  private final Function<Object, Object> responseRewrite;
   private final long startNanos = System.nanoTime();
   private volatile int completed;
 
   private Decision(InetSocketAddress endpoint, InetSocketAddress endpointIp, String replyPath,
       int replyStatus, String responseFlags, String detail, RequestMutation mutation,
-      Object callState) {
+      Object callState, Function<Object, Object> responseRewrite) {
     this.endpoint = endpoint;
     this.endpointIp = endpointIp;
     this.replyPath = replyPath;
@@ -44,6 +46,7 @@ public final class Decision {
     this.detail = detail;
     this.mutation = mutation;
     this.callState = callState;
+    this.responseRewrite = responseRewrite;
   }
 
   /**
@@ -58,7 +61,18 @@ public final class Decision {
    */
   public static Decision route(InetSocketAddress endpoint, InetSocketAddress endpointIp,
       RequestMutation mutation, String detail, Object callState) {
-    return new Decision(endpoint, endpointIp, null, 0, "-", detail, mutation, callState);
+    return route(endpoint, endpointIp, mutation, detail, callState, null);
+  }
+
+  /**
+   * @param responseRewrite turns the library's response into the one the application gets (the
+   *     route's response header changes), or null
+   */
+  public static Decision route(InetSocketAddress endpoint, InetSocketAddress endpointIp,
+      RequestMutation mutation, String detail, Object callState,
+      Function<Object, Object> responseRewrite) {
+    return new Decision(endpoint, endpointIp, null, 0, "-", detail, mutation, callState,
+        responseRewrite);
   }
 
   /**
@@ -70,7 +84,7 @@ public final class Decision {
   public static Decision localReply(InetSocketAddress replyServer, String replyPath, int status,
       String responseFlags, String detail, Object callState) {
     return new Decision(null, replyServer, replyServer == null ? null : replyPath, status,
-        responseFlags, detail, null, callState);
+        responseFlags, detail, null, callState, null);
   }
 
   /** True for {@link #PASS_THROUGH}: the call proceeds as the application wrote it. */
@@ -130,6 +144,11 @@ public final class Decision {
   /** Which route and cluster decided, for messages and logs. */
   public String detail() {
     return detail;
+  }
+
+  /** The route's response rewrite for clients that can apply it, or null. */
+  public Function<Object, Object> responseRewrite() {
+    return responseRewrite;
   }
 
   /** What the runtime attached to this call, for {@link #complete}. */

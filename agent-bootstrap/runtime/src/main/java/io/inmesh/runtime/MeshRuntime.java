@@ -93,7 +93,8 @@ final class MeshRuntime implements MeshHandler {
       }
       return Decision.route(new InetSocketAddress(named, endpoint.port()),
           new InetSocketAddress(ip, endpoint.port()), RequestMutationRecorder.of(routing, view),
-          detail, call);
+          detail, call, ResponseHeaderRewrite.of(routing.responseHeaders(),
+              routing.addedResponseHeaders(), view, endpoint));
     } catch (UnknownHostException e) {
       return null; // cannot happen: the address has a valid length
     }
@@ -151,9 +152,29 @@ final class MeshRuntime implements MeshHandler {
         headers.add(h.value());
       }
     }
+    if (!routing.responseHeaders().isEmpty()) {
+      headers = withResponseHeaders(headers, routing, request);
+    }
     String path = replies.register(new LocalReplyServer.LocalReply(status, flags,
         headers.toArray(new String[0]), body));
     return Decision.localReply(replies.address(), path, status, flags, detail, call);
+  }
+
+  /** A local reply's headers with the route's response header changes applied. */
+  private List<String> withResponseHeaders(List<String> pairs, Routing routing,
+      MeshRequest request) {
+    Map<String, List<String>> map = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    for (int i = 0; i + 1 < pairs.size(); i += 2) {
+      map.computeIfAbsent(pairs.get(i), k -> new ArrayList<>()).add(pairs.get(i + 1));
+    }
+    routing.responseHeaders().applyTo(new ResponseHeaderRewrite.MapEditor(map),
+        new HttpRequestView(request, authority(request), sourceIp), null);
+    List<String> out = new ArrayList<>();
+    map.forEach((name, values) -> values.forEach(v -> {
+      out.add(name);
+      out.add(v);
+    }));
+    return out;
   }
 
   /** The bodies Envoy answers with when the route gives none (404 NR has none). */

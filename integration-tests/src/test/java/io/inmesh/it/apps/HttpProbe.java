@@ -94,7 +94,8 @@ public final class HttpProbe {
       });
       return "FETCHED status=" + status + " flags=" + first(responseHeaders,
           "x-inmesh-response-flags") + " location=" + first(responseHeaders, "location")
-          + " seen-path=" + first(responseHeaders, "x-seen-path") + " seen=[" + seen + "] body="
+          + " seen-path=" + first(responseHeaders, "x-seen-path") + " x-route="
+          + first(responseHeaders, "x-route") + " seen=[" + seen + "] body="
           + body.replace('\n', ' ');
     } catch (Exception e) {
       return "FETCHED error=" + e;

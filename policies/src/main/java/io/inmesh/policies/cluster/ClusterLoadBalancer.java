@@ -29,17 +29,27 @@ import java.util.TreeMap;
  *   <li><b>Host</b>: the cluster's policy over the remaining hosts.</li>
  * </ol>
  * Health: HEALTHY and UNKNOWN are healthy; everything else (DEGRADED included) is used only in
- * panic. A hash-based policy uses the request hash for the priority draw too, so a key sticks.
+ * panic. A host ejected by outlier detection counts as unhealthy the same way (Envoy's
+ * {@code FAILED_OUTLIER_CHECK}); the balancers are rebuilt when an ejection changes
+ * ({@link #refresh()}). A hash-based policy uses the request hash for the priority draw too, so a key sticks.
  */
 public final class ClusterLoadBalancer implements LoadBalancer {
 
   private final UpstreamCluster cluster;
   private final LoadAssignment assignment;
-  private final Level[] levels;
-  private final int[] load;
   private final boolean hashBased;
   private final List<Host> hosts;
   private final Map<String, Host> byAddress;
+  private final List<Priority> priorities;
+  /** Rebuilt when outlier detection ejects or returns a host; read once per pick. */
+  private volatile Table table;
+
+  /** One priority's hosts by locality, fixed for the life of this balancer. */
+  private record Priority(int priority, List<LocalityEndpoints> localities,
+      List<List<Host>> localityHosts, List<Host> all) {}
+
+  /** The balancers over the currently available hosts. */
+  private record Table(Level[] levels, int[] load) {}
 
   private static final class Level {
     int priority;
@@ -52,16 +62,16 @@ public final class ClusterLoadBalancer implements LoadBalancer {
     double localityTotal;
   }
 
-  private ClusterLoadBalancer(UpstreamCluster cluster, LoadAssignment assignment, Level[] levels,
-      int[] load, List<Host> hosts, Map<String, Host> byAddress) {
+  private ClusterLoadBalancer(UpstreamCluster cluster, LoadAssignment assignment,
+      List<Priority> priorities, List<Host> hosts, Map<String, Host> byAddress) {
     this.cluster = cluster;
     this.assignment = assignment;
-    this.levels = levels;
-    this.load = load;
+    this.priorities = priorities;
     this.hashBased = cluster.lbPolicy() == LbPolicy.RING_HASH
         || cluster.lbPolicy() == LbPolicy.MAGLEV;
     this.hosts = List.copyOf(hosts);
     this.byAddress = byAddress;
+    this.table = buildTable();
   }
 
   /**
@@ -72,57 +82,72 @@ public final class ClusterLoadBalancer implements LoadBalancer {
    */
   public static ClusterLoadBalancer build(UpstreamCluster cluster, LoadAssignment assignment,
       ClusterLoadBalancer previous) {
-    LbConfig cfg = cluster.lbConfig();
-    boolean localityWeighted = cfg.localityWeighted();
     TreeMap<Integer, List<LocalityEndpoints>> byPriority = new TreeMap<>();
     for (LocalityEndpoints l : assignment.localities()) {
       if (l.endpoints().isEmpty()) {
         continue;
       }
       byPriority.computeIfAbsent(l.priority(), p -> new ArrayList<>()).add(l);
-      localityWeighted |= l.weight() > 0;
     }
     List<Host> allHosts = new ArrayList<>();
     Map<String, Host> byAddress = new HashMap<>();
-    int overprov = assignment.overprovisioningFactor();
-    Level[] levels = new Level[byPriority.size()];
-    int[] health = new int[levels.length];
-    int li = 0;
+    List<Priority> priorities = new ArrayList<>();
     for (Map.Entry<Integer, List<LocalityEndpoints>> e : byPriority.entrySet()) {
-      Level level = new Level();
-      level.priority = e.getKey();
-      level.all = new ArrayList<>();
+      List<Host> all = new ArrayList<>();
       List<List<Host>> localityHosts = new ArrayList<>();
       for (LocalityEndpoints l : e.getValue()) {
         List<Host> hs = new ArrayList<>();
         for (Endpoint ep : l.endpoints()) {
-          Host host = new Host(ep, l.locality(), l.priority(), counter(previous, ep));
+          Host old = previous == null ? null : previous.byAddress.get(ep.address());
+          Host host = new Host(ep, l.locality(), l.priority(),
+              old != null ? old.activeRequests() : new ActiveRequests(),
+              old != null ? old.outlier() : new HostOutlier());
           hs.add(host);
-          level.all.add(host);
+          all.add(host);
           allHosts.add(host);
           byAddress.putIfAbsent(ep.address(), host);
         }
         localityHosts.add(hs);
       }
-      long healthy = level.all.stream().filter(Host::healthy).count();
+      priorities.add(new Priority(e.getKey(), e.getValue(), localityHosts, all));
+    }
+    return new ClusterLoadBalancer(cluster, assignment, priorities, allHosts, byAddress);
+  }
+
+  /**
+   * Rebuilds the balancers over the hosts available now (healthy and not ejected). Called by the
+   * {@link OutlierDetector} when an ejection changes; picks in flight keep the old table.
+   */
+  public void refresh() {
+    table = buildTable();
+  }
+
+  private Table buildTable() {
+    LbConfig cfg = cluster.lbConfig();
+    boolean localityWeighted = cfg.localityWeighted();
+    for (LocalityEndpoints l : assignment.localities()) {
+      if (!l.endpoints().isEmpty()) {
+        localityWeighted |= l.weight() > 0;
+      }
+    }
+    int overprov = assignment.overprovisioningFactor();
+    Level[] levels = new Level[priorities.size()];
+    int[] health = new int[levels.length];
+    for (int li = 0; li < levels.length; li++) {
+      Priority p = priorities.get(li);
+      Level level = new Level();
+      level.priority = p.priority();
+      level.all = p.all();
+      long healthy = level.all.stream().filter(Host::available).count();
       health[li] = (int) Math.min(100, overprov * healthy / level.all.size());
       double healthyPercent = 100.0 * healthy / level.all.size();
       level.panic = cfg.panicThresholdPercent() > 0 && healthyPercent < cfg.panicThresholdPercent();
-      buildBalancers(level, cluster, e.getValue(), localityHosts, localityWeighted, overprov);
-      levels[li++] = level;
+      buildBalancers(level, cluster, p.localities(), p.localityHosts(), localityWeighted,
+          overprov);
+      levels[li] = level;
     }
     int[] load = priorityLoad(levels, health, cfg.panicThresholdPercent());
-    return new ClusterLoadBalancer(cluster, assignment, levels, load, allHosts, byAddress);
-  }
-
-  private static ActiveRequests counter(ClusterLoadBalancer previous, Endpoint ep) {
-    if (previous != null) {
-      Host old = previous.byAddress.get(ep.address());
-      if (old != null) {
-        return old.activeRequests();
-      }
-    }
-    return new ActiveRequests();
+    return new Table(levels, load);
   }
 
   /** Envoy's per-priority load (sums to 100), with total panic handled. */
@@ -179,14 +204,14 @@ public final class ClusterLoadBalancer implements LoadBalancer {
       level.healthyHosts = hashBalancer(policy, cfg, localities, localityHosts, weighted, true);
       return;
     }
-    List<Host> healthy = level.all.stream().filter(Host::healthy).toList();
+    List<Host> healthy = level.all.stream().filter(Host::available).toList();
     level.healthyHosts = leaf(policy, cfg, healthy);
     if (weighted) {
       level.localities = new LoadBalancer[localities.size()];
       level.localityWeights = new double[localities.size()];
       for (int i = 0; i < localities.size(); i++) {
         List<Host> hs = localityHosts.get(i);
-        List<Host> ok = hs.stream().filter(Host::healthy).toList();
+        List<Host> ok = hs.stream().filter(Host::available).toList();
         double ratio = Math.min(1.0, overprov / 100.0 * ok.size() / hs.size());
         level.localityWeights[i] = localities.get(i).weight() * ratio;
         level.localityTotal += level.localityWeights[i];
@@ -217,14 +242,14 @@ public final class ClusterLoadBalancer implements LoadBalancer {
     double localitySum = 0;
     if (weighted) {
       for (int i = 0; i < localities.size(); i++) {
-        if (localityHosts.get(i).stream().anyMatch(h -> !healthyOnly || h.healthy())) {
+        if (localityHosts.get(i).stream().anyMatch(h -> !healthyOnly || h.available())) {
           localitySum += localities.get(i).weight();
         }
       }
     }
     boolean useLocality = weighted && localitySum > 0;
     for (int i = 0; i < localities.size(); i++) {
-      List<Host> usable = localityHosts.get(i).stream().filter(h -> !healthyOnly || h.healthy())
+      List<Host> usable = localityHosts.get(i).stream().filter(h -> !healthyOnly || h.available())
           .toList();
       double hostSum = usable.stream().mapToDouble(h -> h.endpoint().weight()).sum();
       double localityShare = useLocality ? localities.get(i).weight() / localitySum : 1.0;
@@ -255,6 +280,9 @@ public final class ClusterLoadBalancer implements LoadBalancer {
 
   @Override
   public Host pick(long hash, boolean hashed, RandomSource random) {
+    Table t = table;
+    Level[] levels = t.levels();
+    int[] load = t.load();
     if (levels.length == 0) {
       return null;
     }
@@ -309,11 +337,11 @@ public final class ClusterLoadBalancer implements LoadBalancer {
 
   /** The share of traffic (percent) each non-empty priority gets, highest priority first. */
   public int[] priorityLoad() {
-    return load.clone();
+    return table.load().clone();
   }
 
   /** Whether the i-th non-empty priority balances in panic mode. */
   public boolean inPanic(int level) {
-    return levels[level].panic;
+    return table.levels()[level].panic;
   }
 }

@@ -10,12 +10,22 @@ public final class Host {
   private final String locality;
   private final int priority;
   private final ActiveRequests activeRequests;
+  private final HostOutlier outlier;
 
   public Host(Endpoint endpoint, String locality, int priority, ActiveRequests activeRequests) {
+    this(endpoint, locality, priority, activeRequests, new HostOutlier());
+  }
+
+  /**
+   * @param outlier the endpoint's outlier detection state, carried across updates by address
+   */
+  public Host(Endpoint endpoint, String locality, int priority, ActiveRequests activeRequests,
+      HostOutlier outlier) {
     this.endpoint = endpoint;
     this.locality = locality;
     this.priority = priority;
     this.activeRequests = activeRequests;
+    this.outlier = outlier == null ? new HostOutlier() : outlier;
   }
 
   public Host(Endpoint endpoint) {
@@ -39,8 +49,24 @@ public final class Host {
     return activeRequests;
   }
 
+  /** Healthy by EDS (HEALTHY or UNKNOWN); see {@link #available()} for ejection too. */
   public boolean healthy() {
     return endpoint.health().routable();
+  }
+
+  /** Outlier detection state. */
+  public HostOutlier outlier() {
+    return outlier;
+  }
+
+  /** Ejected by outlier detection: skipped by the balancers, unhealthy for panic. */
+  public boolean ejected() {
+    return outlier.ejected();
+  }
+
+  /** Healthy and not ejected: what the load balancers pick from (outside panic). */
+  public boolean available() {
+    return healthy() && !outlier.ejected();
   }
 
   @Override

@@ -3,15 +3,26 @@ package io.inmesh.policies.cluster;
 /**
  * The parts of a CDS {@code Cluster} routing applies: its name, where its endpoints come from
  * ({@code eds_cluster_config.service_name}, defaulting to the cluster name), its LB policy and the
- * policy's settings.
+ * policy's settings, its circuit breaker thresholds and its outlier detection.
+ *
+ * @param circuitBreakers {@code circuit_breakers} (DEFAULT priority), Envoy's defaults when unset
+ * @param outlierDetection {@code outlier_detection}, or null when the cluster has none
  */
 public record UpstreamCluster(String name, String edsServiceName, LbPolicy lbPolicy,
-    LbConfig lbConfig) {
+    LbConfig lbConfig, CircuitBreakers circuitBreakers, OutlierDetection outlierDetection) {
 
   public UpstreamCluster {
     if (lbConfig == null) {
       lbConfig = LbConfig.DEFAULT;
     }
+    if (circuitBreakers == null) {
+      circuitBreakers = CircuitBreakers.DEFAULT;
+    }
+  }
+
+  public UpstreamCluster(String name, String edsServiceName, LbPolicy lbPolicy,
+      LbConfig lbConfig) {
+    this(name, edsServiceName, lbPolicy, lbConfig, CircuitBreakers.DEFAULT, null);
   }
 
   public UpstreamCluster(String name, String edsServiceName, LbPolicy lbPolicy) {

@@ -15,19 +15,29 @@ import io.inmesh.policies.header.HeaderMutations;
  *     redirects and direct responses, as Envoy does
  * @param session {@code typed_per_filter_config} of {@code envoy.filters.http.stateful_session}:
  *     {@link SessionAffinity.Override#INHERIT} when the route says nothing
+ * @param policies retries, per-route fault and rate limit configs, rate limit descriptors
  */
 public record Route(String name, RouteMatch match, RouteAction action,
     HeaderMutations requestHeaders, HeaderMutations responseHeaders,
-    SessionAffinity.Override session) {
+    SessionAffinity.Override session, RoutePolicies policies) {
 
   public Route {
     if (session == null) {
       session = SessionAffinity.Override.INHERIT;
     }
+    if (policies == null) {
+      policies = RoutePolicies.NONE;
+    }
+  }
+
+  public Route(String name, RouteMatch match, RouteAction action,
+      HeaderMutations requestHeaders, HeaderMutations responseHeaders,
+      SessionAffinity.Override session) {
+    this(name, match, action, requestHeaders, responseHeaders, session, RoutePolicies.NONE);
   }
 
   public Route(String name, RouteMatch match, RouteAction action) {
     this(name, match, action, HeaderMutations.NONE, HeaderMutations.NONE,
-        SessionAffinity.Override.INHERIT);
+        SessionAffinity.Override.INHERIT, RoutePolicies.NONE);
   }
 }

@@ -28,6 +28,7 @@ public final class RouteTable {
   private final VirtualHost fallback;
   private final boolean ignorePortInHostMatching;
   private final SessionAffinity sessionAffinity;
+  private final io.inmesh.policies.HttpFilters filters;
 
   private record Wildcard(String part, VirtualHost host) {}
 
@@ -41,6 +42,16 @@ public final class RouteTable {
    */
   public RouteTable(String name, List<VirtualHost> virtualHosts, boolean ignorePortInHostMatching,
       SessionAffinity sessionAffinity) {
+    this(name, virtualHosts, ignorePortInHostMatching, sessionAffinity,
+        io.inmesh.policies.HttpFilters.PER_ROUTE);
+  }
+
+  /**
+   * @param filters the listener's fault and local rate limit filters
+   */
+  public RouteTable(String name, List<VirtualHost> virtualHosts, boolean ignorePortInHostMatching,
+      SessionAffinity sessionAffinity, io.inmesh.policies.HttpFilters filters) {
+    this.filters = filters == null ? io.inmesh.policies.HttpFilters.PER_ROUTE : filters;
     this.name = name;
     this.ignorePortInHostMatching = ignorePortInHostMatching;
     this.sessionAffinity = sessionAffinity;
@@ -90,7 +101,20 @@ public final class RouteTable {
     if (java.util.Objects.equals(affinity, sessionAffinity)) {
       return this;
     }
-    return new RouteTable(name, virtualHosts, ignorePortInHostMatching, affinity);
+    return new RouteTable(name, virtualHosts, ignorePortInHostMatching, affinity, filters);
+  }
+
+  /** The listener's fault and local rate limit filters. */
+  public io.inmesh.policies.HttpFilters filters() {
+    return filters;
+  }
+
+  /** This table with the listener's filters (this instance when they are the same). */
+  public RouteTable withFilters(io.inmesh.policies.HttpFilters next) {
+    if (java.util.Objects.equals(next, filters)) {
+      return this;
+    }
+    return new RouteTable(name, virtualHosts, ignorePortInHostMatching, sessionAffinity, next);
   }
 
   /** The virtual host for this authority ({@code host} or {@code host:port}), or null. */

@@ -28,7 +28,8 @@ final class SnapshotAssembler {
       ListenerUpdate listener = graph.lds.get(e.getKey());
       RouteTable table = e.getValue().table();
       routes.put(e.getKey(), listener == null ? table
-          : table.withSessionAffinity(listener.sessionAffinity()));
+          : table.withSessionAffinity(listener.sessionAffinity())
+              .withFilters(listener.filters()));
     }
     Map<String, ClusterState> next = new HashMap<>();
     for (String name : graph.cds.subscribed()) {

@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * from {@code eds_cluster_config.service_name} (default: the cluster name); STATIC and LOGICAL_DNS
  * clusters carry theirs in {@code load_assignment}. Aggregate and other custom cluster types are
  * rejected until they are implemented. The load balancer settings are read by
- * {@link LbPolicyDecoder}.
+ * {@link LbPolicyDecoder}, {@code circuit_breakers} and {@code outlier_detection} by
+ * {@link ClusterPoliciesDecoder}.
  */
 public final class ClusterResourceType extends ResourceType<Cluster, ClusterUpdate> {
 
@@ -57,6 +58,8 @@ public final class ClusterResourceType extends ResourceType<Cluster, ClusterUpda
           + " (e.g. aggregate) is not supported yet");
     }
     LbChoice lb = LbPolicyDecoder.decode(cluster);
+    var breakers = ClusterPoliciesDecoder.circuitBreakers(cluster);
+    var outliers = ClusterPoliciesDecoder.outlierDetection(cluster);
     if (lb.slowStart() && reportedFallbacks.add(lb.policy())) {
       LOG.info("slow_start_config is not applied: new endpoints get their full weight at once"
           + " (first seen on cluster %s)", cluster.getName());
@@ -72,7 +75,7 @@ public final class ClusterResourceType extends ResourceType<Cluster, ClusterUpda
         }
         String service = eds.getServiceName().isEmpty() ? cluster.getName() : eds.getServiceName();
         return new ClusterUpdate(new UpstreamCluster(cluster.getName(), service, lb.policy(),
-            lb.config()), null);
+            lb.config(), breakers, outliers), null);
       }
       case STATIC:
       case LOGICAL_DNS: {
@@ -82,7 +85,7 @@ public final class ClusterResourceType extends ResourceType<Cluster, ClusterUpda
         EndpointUpdate endpoints = LoadAssignmentDecoder.decode(cluster.getLoadAssignment(),
             cluster.getType() == Cluster.DiscoveryType.LOGICAL_DNS);
         return new ClusterUpdate(new UpstreamCluster(cluster.getName(), cluster.getName(),
-            lb.policy(), lb.config()), endpoints);
+            lb.policy(), lb.config(), breakers, outliers), endpoints);
       }
       default:
         throw new ResourceException(null, "cluster type " + cluster.getType()

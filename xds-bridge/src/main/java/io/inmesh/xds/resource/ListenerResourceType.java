@@ -7,6 +7,10 @@ import io.envoyproxy.envoy.config.core.v3.ConfigSource;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
+import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
+import io.inmesh.policies.HttpFilters;
+import io.inmesh.policies.fault.FaultPolicy;
 import io.inmesh.policies.route.SessionAffinity;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -32,8 +36,8 @@ public final class ListenerResourceType extends ResourceType<Listener, ListenerU
 
   /**
    * Filters this client knows. Applied: router, stateful_session (session affinity, see
-   * {@link ListenerUpdate#sessionAffinity()}). Known, applied by later work: fault, RBAC, local
-   * rate limit. CORS is accepted as a no-op: it concerns browsers, not an in-process client.
+   * {@link ListenerUpdate#sessionAffinity()}), fault and local rate limit
+   * ({@link ListenerUpdate#filters()}). Known, applied by later work: RBAC. CORS is accepted as a no-op: it concerns browsers, not an in-process client.
    */
   static final Set<String> KNOWN_FILTERS = Set.of(
       ROUTER,
@@ -87,6 +91,7 @@ public final class ListenerResourceType extends ResourceType<Listener, ListenerU
     }
     List<String> filters = parseFilters(hcm);
     SessionAffinity affinity = sessionAffinity(hcm);
+    HttpFilters policyFilters = policyFilters(hcm);
     switch (hcm.getRouteSpecifierCase()) {
       case RDS:
         String rdsName = hcm.getRds().getRouteConfigName();
@@ -99,14 +104,46 @@ public final class ListenerResourceType extends ResourceType<Listener, ListenerU
           throw new ResourceException(null, "rds.config_source must be ads or self, is "
               + source.getConfigSourceSpecifierCase());
         }
-        return new ListenerUpdate(listener.getName(), rdsName, null, filters, affinity);
+        return new ListenerUpdate(listener.getName(), rdsName, null, filters, affinity,
+            policyFilters);
       case ROUTE_CONFIG:
         RouteConfigUpdate inline = RouteConfigResourceType.parseConfig(hcm.getRouteConfig());
-        return new ListenerUpdate(listener.getName(), null, inline, filters, affinity);
+        return new ListenerUpdate(listener.getName(), null, inline, filters, affinity,
+            policyFilters);
       default:
         throw new ResourceException(null, "HttpConnectionManager route specifier "
             + hcm.getRouteSpecifierCase() + " is not supported (rds or route_config)");
     }
+  }
+
+  /**
+   * The fault and local rate limit filters (their configs may come in a TypedStruct). A listener
+   * update is decoded once per LDS response, so the filter-level token bucket restarts only when
+   * the listener changes.
+   */
+  private static HttpFilters policyFilters(HttpConnectionManager hcm) throws ResourceException {
+    FaultPolicy fault = null;
+    io.inmesh.policies.ratelimit.LocalRateLimit limit = null;
+    boolean limitFirst = false;
+    for (HttpFilter f : hcm.getHttpFiltersList()) {
+      if (!f.hasTypedConfig()) {
+        continue;
+      }
+      String where = "HTTP filter '" + f.getName() + "'";
+      String type = filterType(f.getTypedConfig(), f.getName());
+      if (RoutePoliciesDecoder.FAULT_TYPE.equals(type)) {
+        fault = RoutePoliciesDecoder.fault(TypedStructs.unpack(f.getTypedConfig(),
+            HTTPFault.getDefaultInstance(), where), where);
+      } else if (RoutePoliciesDecoder.LOCAL_RATE_LIMIT_TYPE.equals(type)) {
+        limit = RoutePoliciesDecoder.localRateLimit(TypedStructs.unpack(f.getTypedConfig(),
+            LocalRateLimit.getDefaultInstance(), where), where, System.nanoTime());
+        limitFirst = fault == null;
+      }
+    }
+    if (fault == null && limit == null) {
+      return HttpFilters.NONE;
+    }
+    return new HttpFilters(fault, limit, limitFirst);
   }
 
   /** The stateful_session filter's session state, or null (no filter, or an empty one). */

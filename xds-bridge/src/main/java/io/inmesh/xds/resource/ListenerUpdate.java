@@ -1,5 +1,6 @@
 package io.inmesh.xds.resource;
 
+import io.inmesh.policies.HttpFilters;
 import io.inmesh.policies.route.SessionAffinity;
 import java.util.List;
 
@@ -9,14 +10,23 @@ import java.util.List;
  * @param name the listener name (the target, {@code host:port})
  * @param rdsName {@code rds.route_config_name}, or null when the routes are inline
  * @param inlineRoutes the inline {@code route_config}, or null when RDS names them
- * @param httpFilters the type URLs of the HTTP filters, in order (known but not yet applied,
- *     except the router and stateful_session)
+ * @param httpFilters the type URLs of the HTTP filters, in order (router, stateful_session, fault
+ *     and local_ratelimit are applied; RBAC is known but not applied)
  * @param sessionAffinity the {@code stateful_session} filter's session state, or null
+ * @param filters the fault and local rate limit filters, in order, with their configs
  */
 public record ListenerUpdate(String name, String rdsName, RouteConfigUpdate inlineRoutes,
-    List<String> httpFilters, SessionAffinity sessionAffinity) {
+    List<String> httpFilters, SessionAffinity sessionAffinity, HttpFilters filters) {
+
+  public ListenerUpdate(String name, String rdsName, RouteConfigUpdate inlineRoutes,
+      List<String> httpFilters, SessionAffinity sessionAffinity) {
+    this(name, rdsName, inlineRoutes, httpFilters, sessionAffinity, HttpFilters.NONE);
+  }
 
   public ListenerUpdate {
+    if (filters == null) {
+      filters = HttpFilters.NONE;
+    }
     httpFilters = List.copyOf(httpFilters);
     if ((rdsName == null) == (inlineRoutes == null)) {
       throw new IllegalArgumentException("exactly one of rdsName and inlineRoutes must be set");

@@ -18,7 +18,12 @@ import io.inmesh.policies.route.RequestMirrorPolicy;
 import io.inmesh.policies.route.Rewrites;
 import io.inmesh.policies.route.Route;
 import io.inmesh.policies.route.RouteAction;
+import io.inmesh.policies.fault.FaultPolicy;
+import io.inmesh.policies.ratelimit.LocalRateLimit;
+import io.inmesh.policies.ratelimit.RateLimitPolicy;
+import io.inmesh.policies.route.RetryPolicy;
 import io.inmesh.policies.route.RouteMatch;
+import io.inmesh.policies.route.RoutePolicies;
 import io.inmesh.policies.route.RouteTable;
 import io.inmesh.policies.route.SessionAffinity;
 import io.inmesh.policies.route.VirtualHost;
@@ -96,13 +101,16 @@ public final class RouteConfigResourceType extends ResourceType<RouteConfigurati
       throw new ResourceException(null, "ignore_path_parameters_in_path_matching is not"
           + " supported");
     }
+    RoutePoliciesDecoder.Overrides configOverrides = RoutePoliciesDecoder.perFilter(
+        proto.getTypedPerFilterConfigMap(), "route configuration", System.nanoTime());
     Level config = new Level(HeaderOptionsDecoder.level(proto.getRequestHeadersToAddList(),
         proto.getRequestHeadersToRemoveList(), "route configuration"),
         HeaderOptionsDecoder.level(proto.getResponseHeadersToAddList(),
             proto.getResponseHeadersToRemoveList(), "route configuration"),
         mirrors(proto.getRequestMirrorPoliciesList(), "route configuration"),
         StatefulSessionDecoder.perRoute(proto.getTypedPerFilterConfigMap(),
-            "route configuration"));
+            "route configuration"), configOverrides.fault(), configOverrides.rateLimit(), null,
+        List.of());
     int maxBody = proto.hasMaxDirectResponseBodySizeBytes()
         ? proto.getMaxDirectResponseBodySizeBytes().getValue() : DEFAULT_MAX_DIRECT_BODY;
     Context ctx = new Context(proto.getMostSpecificHeaderMutationsWins(), maxBody);
@@ -121,7 +129,8 @@ public final class RouteConfigResourceType extends ResourceType<RouteConfigurati
   /** What one level (configuration, virtual host) contributes to the routes below it. */
   private record Level(List<HeaderMutations.Operation> request,
       List<HeaderMutations.Operation> response, List<RequestMirrorPolicy> mirrors,
-      SessionAffinity.Override session) {}
+      SessionAffinity.Override session, FaultPolicy fault, LocalRateLimit rateLimit,
+      RetryPolicy retry, List<RateLimitPolicy> rateLimits) {}
 
   /**
    * VirtualHost: {@code domains}, {@code routes}, {@code require_tls} (ALL redirects plain http
@@ -129,7 +138,8 @@ public final class RouteConfigResourceType extends ResourceType<RouteConfigurati
    * {@code request_mirror_policies}, {@code typed_per_filter_config} (stateful session). NACK:
    * {@code matcher}. Ignored here: {@code retry_policy}, {@code hedge_policy},
    * {@code rate_limits}, {@code cors}, {@code virtual_clusters},
-   * {@code include_request_attempt_count}, {@code include_attempt_count_in_response},
+   * {@code include_request_attempt_count} (retry_policy, rate_limits and the fault / local rate
+   * limit {@code typed_per_filter_config} are read: see {@link RoutePoliciesDecoder}), {@code include_attempt_count_in_response},
    * {@code per_request_buffer_limit_bytes}, {@code metadata}.
    */
   private static VirtualHost parseVirtualHost(io.envoyproxy.envoy.config.route.v3.VirtualHost vh,
@@ -142,12 +152,18 @@ public final class RouteConfigResourceType extends ResourceType<RouteConfigurati
     List<RequestMirrorPolicy> vhMirrors = mirrors(vh.getRequestMirrorPoliciesList(), vhWhere);
     SessionAffinity.Override vhSession = StatefulSessionDecoder.perRoute(
         vh.getTypedPerFilterConfigMap(), vhWhere);
+    RoutePoliciesDecoder.Overrides vhOverrides = RoutePoliciesDecoder.perFilter(
+        vh.getTypedPerFilterConfigMap(), vhWhere, System.nanoTime());
     Level host = new Level(HeaderOptionsDecoder.level(vh.getRequestHeadersToAddList(),
         vh.getRequestHeadersToRemoveList(), vhWhere),
         HeaderOptionsDecoder.level(vh.getResponseHeadersToAddList(),
             vh.getResponseHeadersToRemoveList(), vhWhere),
         vhMirrors.isEmpty() ? config.mirrors() : vhMirrors,
-        vhSession != null ? vhSession : config.session());
+        vhSession != null ? vhSession : config.session(),
+        vhOverrides.fault() != null ? vhOverrides.fault() : config.fault(),
+        vhOverrides.rateLimit() != null ? vhOverrides.rateLimit() : config.rateLimit(),
+        vh.hasRetryPolicy() ? RoutePoliciesDecoder.retry(vh.getRetryPolicy(), vhWhere) : null,
+        RoutePoliciesDecoder.rateLimits(vh.getRateLimitsList(), vhWhere));
     List<Route> routes = new ArrayList<>();
     for (io.envoyproxy.envoy.config.route.v3.Route r : vh.getRoutesList()) {
       String where = vhWhere + " route '" + r.getName() + "'";
@@ -197,7 +213,23 @@ public final class RouteConfigResourceType extends ResourceType<RouteConfigurati
         throw new ResourceException(null, where + ": action " + r.getActionCase()
             + " is not supported (route, redirect, direct_response)");
     }
-    return new Route(r.getName(), match, action, requestHeaders, responseHeaders, session);
+    RoutePoliciesDecoder.Overrides overrides = RoutePoliciesDecoder.perFilter(
+        r.getTypedPerFilterConfigMap(), where, System.nanoTime());
+    RetryPolicy retry = host.retry();
+    List<RateLimitPolicy> rateLimits = host.rateLimits();
+    if (r.hasRoute()) {
+      if (r.getRoute().hasRetryPolicy()) {
+        retry = RoutePoliciesDecoder.retry(r.getRoute().getRetryPolicy(), where);
+      }
+      if (r.getRoute().getRateLimitsCount() > 0) {
+        rateLimits = RoutePoliciesDecoder.rateLimits(r.getRoute().getRateLimitsList(), where);
+      }
+    }
+    RoutePolicies policies = new RoutePolicies(retry,
+        overrides.fault() != null ? overrides.fault() : host.fault(),
+        overrides.rateLimit() != null ? overrides.rateLimit() : host.rateLimit(), rateLimits);
+    return new Route(r.getName(), match, action, requestHeaders, responseHeaders, session,
+        policies);
   }
 
   /**
@@ -294,11 +326,12 @@ public final class RouteConfigResourceType extends ResourceType<RouteConfigurati
    * {@code regex_rewrite}, {@code host_rewrite_literal}, {@code auto_host_rewrite},
    * {@code host_rewrite_header}, {@code host_rewrite_path_regex}, {@code timeout},
    * {@code max_stream_duration.max_stream_duration}, {@code request_mirror_policies},
-   * {@code hash_policy}, {@code cluster_not_found_response_code}. NACK:
+   * {@code hash_policy}, {@code cluster_not_found_response_code}, {@code retry_policy} and
+   * {@code rate_limits} ({@link RoutePoliciesDecoder}). NACK:
    * {@code cluster_specifier_plugin}, {@code inline_cluster_specifier_plugin},
    * {@code path_rewrite_policy}, {@code internal_redirect_policy}, weighted
-   * {@code cluster_header}, hash policy {@code filter_state}. Ignored here: {@code retry_policy},
-   * {@code hedge_policy}, {@code rate_limits}, {@code cors}, {@code idle_timeout},
+   * {@code cluster_header}, hash policy {@code filter_state}. Ignored here:
+   * {@code hedge_policy}, {@code retry_policy_typed_config}, {@code cors}, {@code idle_timeout},
    * {@code max_stream_duration.grpc_timeout_header_max/offset}, {@code metadata_match},
    * {@code priority}, {@code upgrade_configs}, {@code append_x_forwarded_host},
    * {@code early_data_policy}, weighted {@code total_weight} and {@code runtime_key_prefix} (as

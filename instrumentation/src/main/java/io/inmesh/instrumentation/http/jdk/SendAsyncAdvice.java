@@ -84,16 +84,20 @@ public final class SendAsyncAdvice {
   }
 
   @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+  @SuppressWarnings({"unchecked", "rawtypes"})
   public static void exit(@Advice.Enter Decision decision,
-      @Advice.Return CompletableFuture<?> future, @Advice.Thrown Throwable thrown) {
+      @Advice.Return(readOnly = false) CompletableFuture future, @Advice.Thrown Throwable thrown) {
     PendingDecision.clear();
     if (decision == null) {
       return;
     }
-    if (future != null) {
-      future.whenComplete(new CallCompletion(decision));
-    } else {
+    if (future == null) {
       decision.complete(null, 0, thrown);
+      return;
+    }
+    future.whenComplete(new CallCompletion(decision));
+    if (decision.responseRewrite() != null) {
+      future = future.thenApply(decision.responseRewrite());
     }
   }
 }

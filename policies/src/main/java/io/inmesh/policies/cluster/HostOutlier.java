@@ -1,0 +1,55 @@
+package io.inmesh.policies.cluster;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One endpoint's outlier detection state (Envoy's {@code DetectorHostMonitorImpl}): consecutive
+ * error counters, this interval's success and failure counts (external and locally originated),
+ * and its ejection. Keyed by address within a cluster, it survives EDS updates like
+ * {@link ActiveRequests}. Recording an outcome is a striped add and at most one atomic update;
+ * ejection changes are made by the {@link OutlierDetector} under its lock (rare).
+ */
+public final class HostOutlier {
+
+  final AtomicInteger consecutive5xx = new AtomicInteger();
+  final AtomicInteger consecutiveGatewayFailure = new AtomicInteger();
+  final AtomicInteger consecutiveLocalOriginFailure = new AtomicInteger();
+  final LongAdder externalSuccess = new LongAdder();
+  final LongAdder externalFailure = new LongAdder();
+  final LongAdder localSuccess = new LongAdder();
+  final LongAdder localFailure = new LongAdder();
+
+  private volatile boolean ejected;
+  // Guarded by the detector's lock.
+  long ejectedAtNanos;
+  long ejectionNanos;
+  int multiplier;
+  int ejections;
+
+  /** Whether the endpoint is ejected now: load balancers skip it. */
+  public boolean ejected() {
+    return ejected;
+  }
+
+  void setEjected(boolean value) {
+    ejected = value;
+  }
+
+  /** How many times the endpoint has been ejected (for the admin endpoint). */
+  public synchronized int ejectionCount() {
+    return ejections;
+  }
+
+  /** The current ejection-time multiplier (grows per ejection, shrinks while healthy). */
+  public synchronized int ejectionMultiplier() {
+    return multiplier;
+  }
+
+  static void resetIfNonZero(AtomicInteger counter) {
+    // Avoids a shared write on every success when the counter is already 0.
+    if (counter.get() != 0) {
+      counter.set(0);
+    }
+  }
+}
