@@ -15,6 +15,7 @@ final class MeshActivation {
     MeshRuntime runtime = new MeshRuntime(source, config.exclusions(), LocalReplyServer.start(),
         sourceIp, java.util.List.of());
     Mesh.install(runtime);
+    OutlierTicker.start(source);
     return runtime;
   }
 }

@@ -3,10 +3,13 @@ package io.inmesh.runtime;
 import io.inmesh.api.Decision;
 import io.inmesh.api.MeshHandler;
 import io.inmesh.api.MeshRequest;
+import io.inmesh.policies.CallGuard;
 import io.inmesh.policies.LocalReply;
+import io.inmesh.policies.RandomSource;
 import io.inmesh.policies.Router;
 import io.inmesh.policies.Routing;
 import io.inmesh.policies.cluster.ActiveRequests;
+import io.inmesh.policies.outcome.CallOutcome;
 import io.inmesh.policies.cluster.Endpoint;
 import io.inmesh.policies.header.Header;
 import io.inmesh.policies.log.AgentLog;
@@ -21,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -67,10 +71,23 @@ final class MeshRuntime implements MeshHandler {
       return null;
     }
     HttpRequestView view = new HttpRequestView(request, authority(request), sourceIp);
-    Routing routing = Router.route(source.snapshot(), table, view);
+    long now = System.nanoTime();
+    Routing routing = Router.startCall(source.snapshot(), table, view, RandomSource.threadLocal(),
+        now);
+    if (routing.fault() != null && routing.fault().delayNanos() > 0) {
+      // Envoy's fault filter holds the request this long before it goes on (flag DI).
+      LockSupport.parkNanos(routing.fault().delayNanos());
+    }
     String detail = target + " route=" + routing.route() + " cluster=" + routing.cluster();
     if (routing.result() != Routing.Result.ROUTED) {
       return localReply(request, target, routing, detail);
+    }
+    CallGuard guard = routing.guard();
+    if (guard != null && !request.reportsOutcome()) {
+      // This client does not report how its calls end: admit the call (faults, rate limits,
+      // max_requests) and settle it at once, so the breaker's counts cannot leak.
+      guard.onOutcome(CallOutcome.response(200), routing.host(), null, false, now);
+      guard = null;
     }
     Endpoint endpoint = routing.endpoint();
     InetAddress ip = endpointIp(endpoint);
@@ -87,7 +104,8 @@ final class MeshRuntime implements MeshHandler {
         active.started();
       }
       CallState call = new CallState(request, target, routing.route(), routing.cluster(),
-          endpoint.address(), "-", active, System.currentTimeMillis());
+          endpoint.address(), routing.responseFlags(), active, System.currentTimeMillis(),
+          guard, routing.host());
       if (!routing.mirrors().isEmpty()) {
         mirrors.mirror(request, routing.mirrors());
       }
@@ -136,9 +154,9 @@ final class MeshRuntime implements MeshHandler {
   private Decision localReply(MeshRequest request, String target, Routing routing,
       String detail) {
     int status = routing.httpStatus();
-    String flags = routing.result().responseFlag();
+    String flags = routing.responseFlags();
     CallState call = new CallState(request, target, routing.route(), routing.cluster(), null,
-        flags, null, System.currentTimeMillis());
+        flags, null, System.currentTimeMillis(), null, null);
     if (replies == null) {
       return Decision.localReply(null, null, status, flags, detail, call);
     }
@@ -206,6 +224,13 @@ final class MeshRuntime implements MeshHandler {
     }
     if (call.activeRequests() != null) {
       call.activeRequests().finished();
+    }
+    if (call.guard() != null) {
+      // breakers, outlier detection; retries are not re-sent by the clients yet (mayRetry false)
+      CallOutcome outcome = status > 0 ? CallOutcome.response(status)
+          : response instanceof HttpResponse<?> r ? CallOutcome.response(r.statusCode())
+          : CallOutcome.failure(error);
+      call.guard().onOutcome(outcome, call.host(), null, false, System.nanoTime());
     }
     if (AgentLog.enabled(AgentLog.Level.DEBUG)) {
       LOG.debug("call to %s completed: status %d, error %s", call.target(), status, error);

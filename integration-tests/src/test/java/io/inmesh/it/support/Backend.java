@@ -39,6 +39,13 @@ public final class Backend implements AutoCloseable {
 
   /** @param tls serve HTTPS with this context, or plain HTTP when null */
   public Backend(String version, SSLContext tls) throws IOException {
+    this(version, tls, 200);
+  }
+
+  /**
+   * @param status the status every answer carries (e.g. 503 for a failing pod)
+   */
+  public Backend(String version, SSLContext tls, int status) throws IOException {
     this.version = version;
     InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);
     if (tls == null) {
@@ -64,7 +71,7 @@ public final class Backend implements AutoCloseable {
         }
       });
       exchange.getRequestBody().readAllBytes();
-      exchange.sendResponseHeaders(200, body.length);
+      exchange.sendResponseHeaders(status, body.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(body);
       }
