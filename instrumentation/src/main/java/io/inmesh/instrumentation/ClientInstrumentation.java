@@ -7,8 +7,10 @@ import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 import io.inmesh.api.Mesh;
 import io.inmesh.instrumentation.http.apache4.ApacheHttpClient4Instrumentation;
 import io.inmesh.instrumentation.http.apache5.ApacheHttpClient5Instrumentation;
+import io.inmesh.instrumentation.http.apache5async.ApacheHttpAsyncClient5Instrumentation;
 import io.inmesh.instrumentation.http.jdk.JdkHttpClientInstrumentation;
 import io.inmesh.instrumentation.http.okhttp.OkHttpInstrumentation;
+import io.inmesh.instrumentation.http.reactornetty.ReactorNettyHttpClientInstrumentation;
 import io.inmesh.instrumentation.http.urlconnection.HttpsUrlConnectionInstrumentation;
 import io.inmesh.instrumentation.http.urlconnection.UrlConnectionInstrumentation;
 import io.inmesh.policies.log.AgentLog;
@@ -41,7 +43,8 @@ public final class ClientInstrumentation {
   public static List<LibraryInstrumentation> all() {
     return List.of(new JdkHttpClientInstrumentation(), new UrlConnectionInstrumentation(),
         new HttpsUrlConnectionInstrumentation(), new OkHttpInstrumentation(),
-        new ApacheHttpClient5Instrumentation(), new ApacheHttpClient4Instrumentation());
+        new ApacheHttpClient5Instrumentation(), new ApacheHttpClient4Instrumentation(),
+        new ApacheHttpAsyncClient5Instrumentation(), new ReactorNettyHttpClientInstrumentation());
   }
 
   /**

@@ -92,8 +92,18 @@ abstract class ClientRoutingTestBase {
     }
   }
 
+  /** The plain HTTP mesh (for scenarios a subclass redefines). */
+  ReviewsMesh mesh() {
+    return mesh;
+  }
+
+  /** The child application (for scenarios a subclass redefines). */
+  AgentJvm app() {
+    return app;
+  }
+
   /** The plain HTTP mesh's resources, with the https mesh's (80/20, unchanged) beside them. */
-  private void publish(XdsResources resources) {
+  void publish(XdsResources resources) {
     XdsResources https = httpsMesh.split(80, 20);
     controlPlane.setResources("v" + (++version), new XdsResources(
         concat(resources.listeners(), https.listeners()),

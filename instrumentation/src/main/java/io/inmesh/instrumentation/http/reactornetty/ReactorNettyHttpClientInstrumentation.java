@@ -1,0 +1,57 @@
+package io.inmesh.instrumentation.http.reactornetty;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.returns;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import io.inmesh.instrumentation.LibraryAdvice;
+import io.inmesh.instrumentation.LibraryGuard;
+import io.inmesh.instrumentation.LibraryInstrumentation;
+import java.util.Set;
+import net.bytebuddy.agent.builder.AgentBuilder;
+
+/**
+ * Reactor Netty's {@code reactor.netty.http.client.HttpClient} 1.0+ (and so Spring's
+ * {@code WebClient} on {@code ReactorClientHttpConnector}).
+ *
+ * <p>Hooked at {@code HttpClientConnect.HttpClientHandler.get()}: each request has its own handler,
+ * and the handler is the {@code Supplier<SocketAddress>} the connection provider asks, on every
+ * connect attempt (retries and redirects included), for the address to acquire a connection for.
+ * The address it returns is replaced by the endpoint's, resolved and carrying the application's
+ * host name: the connection provider keys its pools by that address and its host name (so
+ * kept-alive connections follow the endpoint), Netty's resolver leaves a resolved address alone (no
+ * DNS), and TLS takes SNI and the peer host for hostname verification from the host name. The
+ * {@code Host} header comes from the request's URI, so it stays the application's.
+ *
+ * <p>What this hook point cannot do: the connection is chosen before the request's own headers exist
+ * (a {@code send} callback, which is where {@code WebClient} puts them, runs on the connection), so
+ * only headers configured on the {@code HttpClient} ({@code headers(...)}) take part in routing;
+ * the request line is written from the handler's URI, so route path and header rewrites are not
+ * applied, and a local reply (which needs the reply server's path) fails the call with the mesh's
+ * message instead of answering with an HTTP response.
+ */
+public final class ReactorNettyHttpClientInstrumentation implements LibraryInstrumentation {
+
+  static final String HANDLER = "reactor.netty.http.client.HttpClientConnect$HttpClientHandler";
+  /** Present from 1.0 on (0.9 had {@code reactor.netty.tcp.ProxyProvider}). */
+  static final String MARKER = "reactor.netty.transport.ProxyProvider";
+
+  @Override
+  public String name() {
+    return "http.reactor-netty";
+  }
+
+  @Override
+  public Set<String> typeNames() {
+    return Set.of(HANDLER);
+  }
+
+  @Override
+  public AgentBuilder extend(AgentBuilder builder) {
+    return builder
+        .type(new LibraryGuard(name(), "Reactor Netty 1.0+", named(HANDLER), MARKER))
+        .transform(LibraryAdvice.of(ReactorNettyHttpClientInstrumentation.class)
+            .advice(named("get").and(takesArguments(0)).and(returns(named("java.net.SocketAddress"))),
+                "io.inmesh.instrumentation.http.reactornetty.RemoteAddressAdvice"));
+  }
+}

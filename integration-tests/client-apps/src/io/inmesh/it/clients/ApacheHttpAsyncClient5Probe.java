@@ -1,0 +1,55 @@
+package io.inmesh.it.clients;
+
+import io.inmesh.it.apps.ClientProbe;
+import java.util.Map;
+import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
+import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
+import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.Header;
+
+/** Apache HttpClient 5 async, as an application would use it: one pooling client, started once. */
+public final class ApacheHttpAsyncClient5Probe implements ClientProbe.Client {
+
+  /**
+   * One connection per route: the async client hands back a response before the connection is
+   * back in the pool, so the next call could open a second connection to the same endpoint, and
+   * "pooled" would no longer count endpoints. With one per route it waits for the release instead.
+   */
+  private final PoolingAsyncClientConnectionManager pool =
+      PoolingAsyncClientConnectionManagerBuilder.create().setMaxConnPerRoute(1).build();
+  /** Without automatic retries, for the classic probe's reason (a retried 503 local reply). */
+  private final CloseableHttpAsyncClient client = HttpAsyncClients.custom()
+      .setConnectionManager(pool).disableAutomaticRetries().build();
+
+  public ApacheHttpAsyncClient5Probe() {
+    client.start();
+  }
+
+  @Override
+  public ClientProbe.Answer get(String url, Map<String, String> headers) throws Exception {
+    SimpleRequestBuilder get = SimpleRequestBuilder.get(url);
+    for (Map.Entry<String, String> h : headers.entrySet()) {
+      get.setHeader(h.getKey(), h.getValue());
+    }
+    SimpleHttpRequest request = get.build();
+    SimpleHttpResponse response = client.execute(request, null).get();
+    Header flags = response.getFirstHeader("x-inmesh-response-flags");
+    String body = response.getBodyText();
+    return new ClientProbe.Answer(response.getCode(), flags == null ? null : flags.getValue(),
+        body == null ? "" : body);
+  }
+
+  @Override
+  public int pooledConnections() {
+    return pool.getTotalStats().getAvailable();
+  }
+
+  @Override
+  public Class<?> libraryClass() {
+    return HttpAsyncClients.class;
+  }
+}
