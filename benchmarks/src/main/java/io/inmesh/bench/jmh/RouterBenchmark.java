@@ -1,7 +1,9 @@
 package io.inmesh.bench.jmh;
 
+import io.inmesh.policies.RandomSource;
 import io.inmesh.policies.Router;
 import io.inmesh.policies.Routing;
+import io.inmesh.policies.outcome.CallOutcome;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -13,7 +15,7 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The routing hot path, {@link Router#route}: virtual host by authority, first matching route,
- * weighted cluster, round-robin endpoint. Run by {@code bench/jmh} with {@code -prof gc}; the
+ * weighted cluster, round-robin endpoint; and the full per-call decision with its outcome. Run by {@code bench/jmh} with {@code -prof gc}; the
  * budget (DESIGN.md) is a few hundred nanoseconds and no allocation beyond the decision.
  */
 @State(Scope.Benchmark)
@@ -41,5 +43,20 @@ public class RouterBenchmark {
   @Benchmark
   public Routing headerMatch() {
     return Router.route(mesh.snapshot, mesh.table, headerRoute);
+  }
+
+  /**
+   * The whole decision of a call as the runtime makes it: route match, weighted pick, balancer
+   * pick, circuit breaker admission, fault and rate-limit checks, then the outcome recorded
+   * (breaker release, outlier statistics).
+   */
+  @Benchmark
+  public Routing decisionAndOutcome() {
+    Routing r = Router.startCall(mesh.snapshot, mesh.table, lastRoute,
+        RandomSource.threadLocal(), System.nanoTime());
+    if (r.guard() != null) {
+      r.guard().onOutcome(CallOutcome.response(200), r.host(), null, false, System.nanoTime());
+    }
+    return r;
   }
 }
