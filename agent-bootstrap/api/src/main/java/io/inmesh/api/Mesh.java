@@ -1,5 +1,7 @@
 package io.inmesh.api;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * The one entry point instrumentation advice calls for an outbound call: {@code Mesh.outbound}.
  *
@@ -42,6 +44,35 @@ public final class Mesh {
       h.completed(decision, response, status, error);
     } catch (Throwable t) {
       h.failed(t);
+    }
+  }
+
+  /**
+   * Lets the runtime enforce the route's timeouts and retries on a routed asynchronous call (the
+   * JDK HttpClient's {@code sendAsync}): the runtime re-sends attempts with the same client.
+   *
+   * @param client the client that sent the call
+   * @param request the request actually sent (with the route's changes)
+   * @param bodyHandler the client's response body handler
+   * @param future the client's future for the first attempt
+   * @return the future for the application; {@code future} itself when the runtime does not take
+   *     the call over (no runtime, nothing to enforce, or any error), in which case the caller
+   *     reports the outcome as before. When a different future is returned, the runtime reports
+   *     every attempt's outcome and the caller must not.
+   */
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  public static CompletableFuture resilient(Decision decision, Object client, Object request,
+      Object bodyHandler, CompletableFuture future) {
+    MeshHandler h = handler;
+    if (h == null || decision == null || future == null) {
+      return future;
+    }
+    try {
+      CompletableFuture result = h.resilient(decision, client, request, bodyHandler, future);
+      return result == null ? future : result;
+    } catch (Throwable t) {
+      h.failed(t);
+      return future;
     }
   }
 

@@ -1,5 +1,7 @@
 package io.inmesh.api;
 
+import java.util.concurrent.CompletableFuture;
+
 /** Implemented by the agent runtime; see {@link Mesh}. */
 public interface MeshHandler {
 
@@ -8,6 +10,16 @@ public interface MeshHandler {
 
   /** How a call the handler decided ended (see {@link Decision#complete}). May throw. */
   void completed(Decision decision, Object response, int status, Throwable error);
+
+  /**
+   * Takes over an asynchronous call's timeouts and retries (see {@link Mesh#resilient}). Returns
+   * {@code future} when it does not; otherwise the future the application gets, and the handler
+   * then reports every attempt itself. May throw only before it has taken anything over.
+   */
+  default CompletableFuture<?> resilient(Decision decision, Object client, Object request,
+      Object bodyHandler, CompletableFuture<?> future) {
+    return future;
+  }
 
   /** Told about a failure inside {@link #outbound} so it can be logged once, off the hot path. */
   void failed(Throwable error);

@@ -11,6 +11,7 @@ import io.inmesh.policies.Routing;
 import io.inmesh.policies.cluster.ActiveRequests;
 import io.inmesh.policies.outcome.CallOutcome;
 import io.inmesh.policies.cluster.Endpoint;
+import io.inmesh.policies.cluster.Host;
 import io.inmesh.policies.header.Header;
 import io.inmesh.policies.log.AgentLog;
 import io.inmesh.policies.route.RouteTable;
@@ -105,7 +106,7 @@ final class MeshRuntime implements MeshHandler {
       }
       CallState call = new CallState(request, target, routing.route(), routing.cluster(),
           endpoint.address(), routing.responseFlags(), active, System.currentTimeMillis(),
-          guard, routing.host());
+          guard, routing.host(), routing);
       if (!routing.mirrors().isEmpty()) {
         mirrors.mirror(request, routing.mirrors());
       }
@@ -222,15 +223,27 @@ final class MeshRuntime implements MeshHandler {
     if (!(decision.callState() instanceof CallState call)) {
       return;
     }
-    if (call.activeRequests() != null) {
-      call.activeRequests().finished();
-    }
     if (call.guard() != null) {
-      // breakers, outlier detection; retries are not re-sent by the clients yet (mayRetry false)
+      // breakers, outlier detection; a client whose retries the runtime drives reports its
+      // attempts through ResilientJdkCall instead
       CallOutcome outcome = status > 0 ? CallOutcome.response(status)
           : response instanceof HttpResponse<?> r ? CallOutcome.response(r.statusCode())
           : CallOutcome.failure(error);
       call.guard().onOutcome(outcome, call.host(), null, false, System.nanoTime());
+    }
+    report(decision, call, response, status, error, null);
+  }
+
+  /**
+   * One attempt's end without the guard (the caller settles it): lowers the endpoint's active
+   * requests and tells the listeners (telemetry). Cheap and never blocking.
+   *
+   * @param flags the response flags to log, or null to derive them
+   */
+  void report(Decision decision, CallState call, Object response, int status, Throwable error,
+      String flags) {
+    if (call.activeRequests() != null) {
+      call.activeRequests().finished();
     }
     if (AgentLog.enabled(AgentLog.Level.DEBUG)) {
       LOG.debug("call to %s completed: status %d, error %s", call.target(), status, error);
@@ -245,11 +258,43 @@ final class MeshRuntime implements MeshHandler {
     String authority = request.host() + ":" + request.port();
     CallRecord record = new CallRecord(request.protocol(), request.method(), authority,
         request.path(), call.target(), call.routeName(), call.cluster(), call.upstreamHost(),
-        code, decision.isLocalReply() ? decision.responseFlags() : failureFlags(code, error),
+        code, flags != null ? flags
+            : decision.isLocalReply() ? decision.responseFlags() : failureFlags(code, error),
         Outcomes.failure(error), call.startEpochMillis(),
         System.nanoTime() - decision.startNanos(), -1, -1);
     for (CallListener listener : current) {
       listener.onCall(record);
+    }
+  }
+
+  @Override
+  public java.util.concurrent.CompletableFuture<?> resilient(Decision decision, Object client,
+      Object request, Object bodyHandler, java.util.concurrent.CompletableFuture<?> future) {
+    return ResilientJdkCall.start(this, decision, client, request, bodyHandler, future);
+  }
+
+  /** The reply server, or null when it is not running. */
+  LocalReplyServer replies() {
+    return replies;
+  }
+
+  /** The decision for a retry on {@code next}, with its own call state; null if unresolvable. */
+  Decision retryDecision(CallState first, Decision firstDecision, Host next) {
+    Endpoint endpoint = next.endpoint();
+    InetAddress ip = endpointIp(endpoint);
+    if (ip == null) {
+      return null;
+    }
+    try {
+      InetAddress named = InetAddress.getByAddress(first.request().host(), ip.getAddress());
+      ActiveRequests active = next.activeRequests();
+      CallState call = new CallState(first.request(), first.target(), first.routeName(),
+          first.cluster(), endpoint.address(), "-", active, System.currentTimeMillis(), null,
+          next);
+      return Decision.route(new InetSocketAddress(named, endpoint.port()),
+          new InetSocketAddress(ip, endpoint.port()), null, firstDecision.detail(), call);
+    } catch (UnknownHostException e) {
+      return null;
     }
   }
 

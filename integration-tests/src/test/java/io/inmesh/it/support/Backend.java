@@ -46,6 +46,14 @@ public final class Backend implements AutoCloseable {
    * @param status the status every answer carries (e.g. 503 for a failing pod)
    */
   public Backend(String version, SSLContext tls, int status) throws IOException {
+    this(version, tls, status, 0);
+  }
+
+  /**
+   * @param delayMillis how long each answer is held back (a slow pod), 0 for none
+   */
+  public Backend(String version, SSLContext tls, int status, long delayMillis)
+      throws IOException {
     this.version = version;
     InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 0);
     if (tls == null) {
@@ -71,6 +79,13 @@ public final class Backend implements AutoCloseable {
         }
       });
       exchange.getRequestBody().readAllBytes();
+      if (delayMillis > 0) {
+        try {
+          Thread.sleep(delayMillis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       exchange.sendResponseHeaders(status, body.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(body);

@@ -5,6 +5,7 @@ import io.inmesh.api.Decision;
 import io.inmesh.api.Mesh;
 import io.inmesh.api.MeshRequest;
 import io.inmesh.api.PendingDecision;
+import io.inmesh.api.PendingRetry;
 import io.inmesh.api.RequestMutation;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -16,7 +17,9 @@ import net.bytebuddy.asm.Advice;
  * Executor)}, which every {@code send} and {@code sendAsync} goes through. Decides the call once,
  * applies the route's request changes by copying the request (the application's request objects
  * are immutable), sends a local reply to the agent's reply server, and hands the decision to the
- * internal request the client creates next on this thread ({@link RequestImplAdvice}).
+ * internal request the client creates next on this thread ({@link RequestImplAdvice}). A routed
+ * call's returned future is handed to {@link Mesh#resilient}, which enforces the route's timeout,
+ * per-try timeout and retries by re-sending attempts through this method ({@link PendingRetry}).
  * References only the bootstrap API and the JDK; no lambdas (inlined code cannot call them).
  */
 public final class SendAsyncAdvice {
@@ -27,6 +30,13 @@ public final class SendAsyncAdvice {
   @Advice.OnMethodEnter(suppress = Throwable.class)
   public static Decision enter(@Advice.Argument(value = 0, readOnly = false) HttpRequest request) {
     PendingDecision.clear();
+    Decision attempt = PendingRetry.take();
+    if (attempt != null) {
+      // An attempt the runtime re-sends (a retry, or the route timeout's 504): already decided,
+      // and the runtime reports it; nothing to wrap.
+      PendingDecision.set(attempt);
+      return null;
+    }
     if (request == null || !Mesh.active()) {
       return null;
     }
@@ -85,7 +95,8 @@ public final class SendAsyncAdvice {
 
   @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
   @SuppressWarnings({"unchecked", "rawtypes"})
-  public static void exit(@Advice.Enter Decision decision,
+  public static void exit(@Advice.Enter Decision decision, @Advice.This Object self,
+      @Advice.Argument(0) HttpRequest request, @Advice.Argument(1) Object bodyHandler,
       @Advice.Return(readOnly = false) CompletableFuture future, @Advice.Thrown Throwable thrown) {
     PendingDecision.clear();
     if (decision == null) {
@@ -95,7 +106,14 @@ public final class SendAsyncAdvice {
       decision.complete(null, 0, thrown);
       return;
     }
-    future.whenComplete(new CallCompletion(decision));
+    CompletableFuture resilient = decision.isLocalReply() ? future
+        : Mesh.resilient(decision, self, request, bodyHandler, future);
+    if (resilient == future) {
+      future.whenComplete(new CallCompletion(decision));
+    } else {
+      // the runtime sends the retries and enforces the timeouts, and reports every attempt
+      future = resilient;
+    }
     if (decision.responseRewrite() != null) {
       future = future.thenApply(decision.responseRewrite());
     }
