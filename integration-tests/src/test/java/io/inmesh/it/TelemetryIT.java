@@ -9,6 +9,7 @@ import io.inmesh.it.support.AgentJvm;
 import io.inmesh.it.support.Bootstraps;
 import io.inmesh.it.support.ProbeResult;
 import io.inmesh.it.support.ReviewsMesh;
+import io.inmesh.it.support.Scrape;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -84,7 +85,7 @@ class TelemetryIT {
 
   @Test
   void istioRequestMetricsCountTheCallsWithTheirLabels() throws Exception {
-    int before = count(get(metrics, "/stats/prometheus"), "200");
+    int before = Scrape.requests(get(metrics, "/stats/prometheus"), "200");
     ProbeResult ok = app.call("jdk", 7, ReviewsMesh.URL);
     ProbeResult viaUrlConnection = app.call("urlconnection", 3, ReviewsMesh.URL);
     assertEquals(0, ok.errors() + viaUrlConnection.errors(), ok.firstError());
@@ -92,12 +93,12 @@ class TelemetryIT {
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     while (System.nanoTime() < deadline) {
       scrape = get(metrics, "/stats/prometheus");
-      if (count(scrape, "200") >= before + 10) {
+      if (Scrape.requests(scrape, "200") >= before + 10) {
         break;
       }
       Thread.sleep(100);
     }
-    assertEquals(before + 10, count(scrape, "200"), scrape);
+    assertEquals(before + 10, Scrape.requests(scrape, "200"), scrape);
     String line = requestsLine(scrape, "200");
     assertTrue(line.contains("reporter=\"source\""), line);
     assertTrue(line.contains("destination_service=\"reviews.default.svc.cluster.local\""), line);
@@ -142,17 +143,6 @@ class TelemetryIT {
         + "&authority=reviews.default.svc.cluster.local:9080&path=/reviews/1&header=end-user:jason");
     assertTrue(explain.contains("outbound|9080|v2|reviews.default.svc.cluster.local"), explain);
     assertTrue(get(admin, "/clusters").contains("outbound|9080|v1|reviews.default.svc.cluster.local"));
-  }
-
-  /** The value of istio_requests_total for a response code, summed over its series. */
-  private static int count(String scrape, String code) {
-    int total = 0;
-    for (String line : scrape.split("\n")) {
-      if (line.startsWith("istio_requests_total{") && line.contains("response_code=\"" + code + "\"")) {
-        total += (int) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
-      }
-    }
-    return total;
   }
 
   private static String requestsLine(String scrape, String code) {

@@ -41,7 +41,7 @@ public final class NewCallAdvice {
     String query = url.encodedQuery();
     Decision decision = Mesh.outbound(new MeshRequest(MeshRequest.HTTP, url.scheme(), url.host(),
         url.port(), query == null ? path : path + "?" + query, request.method(),
-        request.headers().toMultimap()));
+        request.headers().toMultimap(), true));
     if (decision == null || decision.passThrough()) {
       return null;
     }
@@ -86,6 +86,7 @@ public final class NewCallAdvice {
         .dns(new MeshDns(url.host(), decision.endpointIp().getAddress(),
             decision.endpointIp().getPort(), client.dns(), null))
         .socketFactory(new EndpointSocketFactory(decision.endpointIp(), url.port()))
+        .addInterceptor(new MeshOutcome(decision))
         .build();
   }
 

@@ -36,7 +36,8 @@ public final class OkHttpInstrumentation implements LibraryInstrumentation {
   /** By name: these classes implement OkHttp's types, so the agent's loader cannot load them. */
   private static final String PACKAGE = "io.inmesh.instrumentation.http.okhttp.";
   private static final HelperClasses HELPERS = new HelperClasses(PACKAGE + "MeshDns",
-      PACKAGE + "EndpointSocketFactory", PACKAGE + "EndpointSocketFactory$EndpointSocket");
+      PACKAGE + "EndpointSocketFactory", PACKAGE + "EndpointSocketFactory$EndpointSocket",
+      PACKAGE + "MeshOutcome");
 
   @Override
   public String name() {
