@@ -62,7 +62,9 @@ public final class AgentRuntime {
       // Connect after instrumenting: the client's class loading then overlaps the application's
       // start instead of competing with premain for the CPU; telemetry follows on that thread.
       Bootstrap found = bootstrap.get();
-      source.connect(() -> TelemetryStart.start(config, found, source, runtime));
+      AgentShutdown shutdown = AgentShutdown.register(source, runtime.replies());
+      source.connect(() -> shutdown.telemetry(TelemetryStart.start(config, found, source,
+          runtime)));
       LOG.debug("started in %d ms (bootstrap API and instrumentation from %d ms)",
           (System.nanoTime() - started) / 1_000_000, (beforeActivation - started) / 1_000_000);
     } catch (Throwable t) {

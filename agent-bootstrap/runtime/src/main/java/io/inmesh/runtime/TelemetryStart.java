@@ -21,10 +21,11 @@ final class TelemetryStart {
 
   private TelemetryStart() {}
 
-  static void start(AgentConfig config, Bootstrap bootstrap, XdsMeshSource source,
+  /** @return the started telemetry, or null when it is off or failed */
+  static Telemetry start(AgentConfig config, Bootstrap bootstrap, XdsMeshSource source,
       MeshRuntime runtime) {
     if (!config.telemetry()) {
-      return;
+      return null;
     }
     try {
       AccessLogConfig accessLog = "off".equalsIgnoreCase(config.accessLog())
@@ -41,8 +42,10 @@ final class TelemetryStart {
           SourceWorkload.fromNode(bootstrap.node()), EndpointMetadata.NONE, health,
           source::snapshot);
       runtime.addListener(telemetry.listener());
+      return telemetry;
     } catch (RuntimeException | LinkageError e) {
       LOG.error(e, "telemetry did not start; calls are still routed");
+      return null;
     }
   }
 

@@ -78,6 +78,14 @@ final class XdsMeshSource implements MeshSource {
     return c.snapshot().routesByTarget().get(target);
   }
 
+  /** Closes the client (its connection and event loop); calls pass through afterwards. */
+  void close() {
+    XdsClient c = client;
+    if (c != null) {
+      c.close();
+    }
+  }
+
   /** Ready once the first xDS answer arrived, or the resource timeout passed without one. */
   boolean ready() {
     XdsClient c = client;
