@@ -5,4 +5,9 @@ class ApacheHttpClient5NewestRoutingIT extends ClientRoutingTestBase {
   ApacheHttpClient5NewestRoutingIT() {
     super("httpclient5-5.6.5", "io.inmesh.it.clients.ApacheHttpClient5Probe", "httpclient5-5.6.5.jar");
   }
+
+  @Override
+  boolean reportsOutcomes() {
+    return true;
+  }
 }

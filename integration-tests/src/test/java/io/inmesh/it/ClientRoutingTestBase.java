@@ -11,6 +11,7 @@ import io.inmesh.it.support.Bootstraps;
 import io.inmesh.it.support.ClientApps;
 import io.inmesh.it.support.ProbeResult;
 import io.inmesh.it.support.ReviewsMesh;
+import io.inmesh.it.support.Scrape;
 import io.inmesh.it.support.TestCertificates;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -224,5 +226,28 @@ abstract class ClientRoutingTestBase {
     app.await("BYE", 10);
     assertTrue(app.exited(10), "the JVM must exit when main returns: agent threads are daemons");
     assertEquals(0, app.exitValue());
+  }
+
+  /** True when the client reports how its calls end (metrics, breakers, outlier detection). */
+  boolean reportsOutcomes() {
+    return false;
+  }
+
+  /** A client that reports its calls' ends has them counted in Istio's metrics. */
+  @Test
+  @Order(3)
+  void callsAreCountedInIstioMetrics() throws Exception {
+    Assumptions.assumeTrue(reportsOutcomes(), "this client does not report outcomes yet");
+    String metrics = Scrape.metricsAddress(app);
+    int before = Scrape.requests(Scrape.metrics(metrics), "200");
+    ProbeResult r = app.call("lib", 10, ReviewsMesh.URL);
+    assertEquals(0, r.errors(), r.firstError());
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
+    int after = before;
+    while (after < before + 10 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      after = Scrape.requests(Scrape.metrics(metrics), "200");
+    }
+    assertEquals(before + 10, after);
   }
 }

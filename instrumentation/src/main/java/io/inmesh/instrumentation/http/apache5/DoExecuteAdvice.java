@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import net.bytebuddy.asm.Advice;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpHost;
@@ -28,7 +29,8 @@ public final class DoExecuteAdvice {
   /** Returns a refusal to skip the original method; exit then throws it as the call's failure. */
   @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
   public static Decision enter(@Advice.Argument(value = 0, readOnly = false) HttpHost target,
-      @Advice.Argument(1) ClassicHttpRequest request) {
+      @Advice.Argument(1) ClassicHttpRequest request,
+      @Advice.Local("inmeshRouted") Decision routed) {
     if (request == null || !Mesh.active()) {
       return null;
     }
@@ -58,7 +60,7 @@ public final class DoExecuteAdvice {
       values.add(header.getValue());
     }
     Decision decision = Mesh.outbound(new MeshRequest(MeshRequest.HTTP, scheme,
-        host.getHostName(), port, request.getPath(), request.getMethod(), headers));
+        host.getHostName(), port, request.getPath(), request.getMethod(), headers, true));
     if (decision == null || decision.passThrough()) {
       return null;
     }
@@ -99,14 +101,22 @@ public final class DoExecuteAdvice {
       }
     }
     target = new HttpHost(scheme, endpoint.getAddress(), host.getHostName(), endpoint.getPort());
+    routed = decision;
     return null;
   }
 
   @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
   public static void exit(@Advice.Enter Decision refusal,
+      @Advice.Local("inmeshRouted") Decision routed,
+      @Advice.Return CloseableHttpResponse response,
       @Advice.Thrown(readOnly = false) Throwable thrown) {
     if (refusal != null) {
       thrown = new ConnectException(refusal.rejectMessage());
+      refusal.complete(null, 0, thrown);
+    }
+    if (routed != null) {
+      // the status line is in when doExecute returns; the body streams afterwards
+      routed.complete(null, response == null ? 0 : response.getCode(), thrown);
     }
   }
 }
