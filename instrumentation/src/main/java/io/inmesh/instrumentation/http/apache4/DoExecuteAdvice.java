@@ -16,6 +16,7 @@ import net.bytebuddy.asm.Advice;
 import org.apache.http.Header;
 import org.apache.http.HttpHost;
 import org.apache.http.HttpRequest;
+import org.apache.http.client.methods.CloseableHttpResponse;
 import org.apache.http.client.methods.HttpRequestBase;
 
 /**
@@ -29,7 +30,8 @@ public final class DoExecuteAdvice {
   /** Returns a refusal to skip the original method; exit then throws it as the call's failure. */
   @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
   public static Decision enter(@Advice.Argument(value = 0, readOnly = false) HttpHost target,
-      @Advice.Argument(1) HttpRequest request) {
+      @Advice.Argument(1) HttpRequest request,
+      @Advice.Local("inmeshRouted") Decision routed) {
     if (target == null || request == null || target.getAddress() != null || !Mesh.active()) {
       return null;
     }
@@ -51,7 +53,8 @@ public final class DoExecuteAdvice {
       values.add(header.getValue());
     }
     Decision decision = Mesh.outbound(new MeshRequest(MeshRequest.HTTP, scheme,
-        target.getHostName(), port, pathAndQuery, request.getRequestLine().getMethod(), headers));
+        target.getHostName(), port, pathAndQuery, request.getRequestLine().getMethod(), headers,
+        true));
     if (decision == null || decision.passThrough()) {
       return null;
     }
@@ -98,14 +101,23 @@ public final class DoExecuteAdvice {
       }
     }
     target = new HttpHost(endpoint.getAddress(), target.getHostName(), endpoint.getPort(), scheme);
+    routed = decision;
     return null;
   }
 
   @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
   public static void exit(@Advice.Enter Decision refusal,
+      @Advice.Local("inmeshRouted") Decision routed,
+      @Advice.Return CloseableHttpResponse response,
       @Advice.Thrown(readOnly = false) Throwable thrown) {
     if (refusal != null) {
       thrown = new ConnectException(refusal.rejectMessage());
+      refusal.complete(null, 0, thrown);
+    }
+    if (routed != null) {
+      // the status line is in when doExecute returns; the body streams afterwards
+      routed.complete(null, response == null || response.getStatusLine() == null ? 0
+          : response.getStatusLine().getStatusCode(), thrown);
     }
   }
 }
