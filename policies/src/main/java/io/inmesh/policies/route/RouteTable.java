@@ -26,6 +26,11 @@ public final class RouteTable {
   private final List<Wildcard> suffixes = new ArrayList<>();
   private final List<Wildcard> prefixes = new ArrayList<>();
   private final VirtualHost fallback;
+  /**
+   * Authorities already selected: an application calls few, so the lookup is one hash probe and
+   * the lower-casing and port-stripping below (which allocate) run once per authority.
+   */
+  private final Map<String, VirtualHost> selected = new java.util.concurrent.ConcurrentHashMap<>();
   private final boolean ignorePortInHostMatching;
   private final SessionAffinity sessionAffinity;
   private final io.inmesh.policies.HttpFilters filters;
@@ -119,6 +124,23 @@ public final class RouteTable {
 
   /** The virtual host for this authority ({@code host} or {@code host:port}), or null. */
   public VirtualHost select(String authority) {
+    VirtualHost known = selected.get(authority);
+    if (known != null) {
+      return known == NO_MATCH ? null : known;
+    }
+    VirtualHost found = selectUncached(authority);
+    if (selected.size() < MAX_SELECTED) {
+      selected.put(authority, found == null ? NO_MATCH : found);
+    }
+    return found;
+  }
+
+  /** Marks an authority that selects no virtual host, in {@link #selected}. */
+  private static final VirtualHost NO_MATCH =
+      new VirtualHost("(none)", List.of(), List.of());
+  private static final int MAX_SELECTED = 4096;
+
+  private VirtualHost selectUncached(String authority) {
     String host = authority.toLowerCase(Locale.ROOT);
     int colon = host.lastIndexOf(':');
     String bare = colon > 0 && host.indexOf(']', colon) < 0 ? host.substring(0, colon) : null;
