@@ -4,6 +4,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import io.inmesh.instrumentation.HelperClasses;
 import io.inmesh.instrumentation.LibraryAdvice;
 import io.inmesh.instrumentation.LibraryGuard;
 import io.inmesh.instrumentation.LibraryInstrumentation;
@@ -28,6 +29,9 @@ public final class ApacheHttpClient5Instrumentation implements LibraryInstrument
   /** Present from 5.0 on (the advice needs 5.0's HttpHost with an address). */
   static final String MARKER = "org.apache.hc.client5.http.routing.HttpRoutePlanner";
   static final String HOST = "org.apache.hc.core5.http.HttpHost";
+  /** The routing step both HttpClient 5 clients share, defined in HttpClient 5's loader. */
+  public static final HelperClasses HELPERS =
+      new HelperClasses("io.inmesh.instrumentation.http.apache5.MeshRoute");
 
   @Override
   public String name() {
@@ -43,6 +47,10 @@ public final class ApacheHttpClient5Instrumentation implements LibraryInstrument
   public AgentBuilder extend(AgentBuilder builder) {
     return builder
         .type(new LibraryGuard(name(), "Apache HttpClient 5.x", named(CLIENT), MARKER, HOST))
+        .transform((b, type, loader, module, domain) -> {
+          HELPERS.injectInto(loader);
+          return b;
+        })
         .transform(LibraryAdvice.of(ApacheHttpClient5Instrumentation.class)
             .advice(named("doExecute").and(takesArguments(3))
                 .and(takesArgument(0, named(HOST)))

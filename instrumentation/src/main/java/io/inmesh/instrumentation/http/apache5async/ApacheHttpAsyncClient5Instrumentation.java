@@ -8,6 +8,7 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import io.inmesh.instrumentation.LibraryAdvice;
 import io.inmesh.instrumentation.LibraryGuard;
 import io.inmesh.instrumentation.LibraryInstrumentation;
+import io.inmesh.instrumentation.http.apache5.ApacheHttpClient5Instrumentation;
 import java.util.Set;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
@@ -53,6 +54,10 @@ public final class ApacheHttpAsyncClient5Instrumentation implements LibraryInstr
     return builder
         .type(new LibraryGuard(name(), "Apache HttpClient 5.4+ async",
             namedOneOf(HTTP1_CLIENT, H2_CLIENT), MARKER, HOST))
+        .transform((b, type, loader, module, domain) -> {
+          ApacheHttpClient5Instrumentation.HELPERS.injectInto(loader);
+          return b;
+        })
         .transform(LibraryAdvice.of(ApacheHttpAsyncClient5Instrumentation.class)
             .advice(named("determineRoute").and(takesArguments(3))
                 .and(takesArgument(0, named(HOST)))
