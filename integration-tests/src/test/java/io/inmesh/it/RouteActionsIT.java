@@ -94,6 +94,9 @@ class RouteActionsIT {
             .addRequestHeadersToRemove("x-internal")
             .addResponseHeadersToAdd(HeaderValueOption.newBuilder()
                 .setHeader(HeaderValue.newBuilder().setKey("x-route").setValue("rewrite"))))
+        .addRoutes(Route.newBuilder().setName("hosted")
+            .setMatch(RouteMatch.newBuilder().setPrefix("/hosted"))
+            .setRoute(toV1.clone().setHostRewriteLiteral("reviews.internal")))
         .addRoutes(Route.newBuilder().setName("moved")
             .setMatch(RouteMatch.newBuilder().setPath("/moved"))
             .setRedirect(RedirectAction.newBuilder().setPathRedirect("/reviews/1")
@@ -134,17 +137,26 @@ class RouteActionsIT {
     assertTrue(r.contains("status=200") && r.contains("seen-path=/new/page?q=1"), r);
   }
 
-  @Test
-  void routeResponseHeadersReachTheApplication() throws Exception {
-    String routed = app.fetch("jdk", BASE + "/old/y");
+  @ParameterizedTest
+  @ValueSource(strings = {"jdk", "urlconnection"})
+  void hostRewriteReachesTheBackend(String client) throws Exception {
+    String r = app.fetch(client, BASE + "/hosted");
+    assertTrue(r.contains("status=200") && r.contains("body=v1 reviews.internal"), r);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"jdk", "urlconnection"})
+  void routeResponseHeadersReachTheApplication(String client) throws Exception {
+    String routed = app.fetch(client, BASE + "/old/y");
     assertTrue(routed.contains("x-route=rewrite"), routed);
-    String local = app.fetch("urlconnection", BASE + "/moved");
+    String local = app.fetch(client, BASE + "/moved");
     assertTrue(local.contains("x-route=moved"), local);
   }
 
-  @Test
-  void routeRequestHeadersAreAddedAndRemoved() throws Exception {
-    String r = app.fetch("jdk", BASE + "/old/x", "x-canary:no", "x-internal:secret", "x-kept:1");
+  @ParameterizedTest
+  @ValueSource(strings = {"jdk", "urlconnection"})
+  void routeRequestHeadersAreAddedAndRemoved(String client) throws Exception {
+    String r = app.fetch(client, BASE + "/old/x", "x-canary:no", "x-internal:secret", "x-kept:1");
     assertTrue(r.contains("canary=yes"), r);
     assertTrue(!r.contains("internal=") && r.contains("kept=1"), r);
   }

@@ -1,5 +1,6 @@
 package io.inmesh.runtime;
 
+import io.inmesh.api.ResponseHeaders;
 import io.inmesh.policies.RequestView;
 import io.inmesh.policies.cluster.Endpoint;
 import io.inmesh.policies.header.Header;
@@ -21,8 +22,10 @@ import javax.net.ssl.SSLSession;
 /**
  * The route's response header changes ({@code response_headers_to_add} and
  * {@code response_headers_to_remove} at route, virtual host and route-configuration level, and
- * generated session cookies), applied to the JDK HttpClient's response as it reaches the
- * application: the response is handed on with the changed headers, everything else untouched.
+ * generated session cookies), applied to the response as it reaches the application. The JDK
+ * HttpClient's response is handed on with the changed headers, everything else untouched; other
+ * clients' advice hands over their response's headers as {@link ResponseHeaders} (changed in
+ * place) or as a mutable case-insensitive map.
  */
 final class ResponseHeaderRewrite implements Function<Object, Object> {
 
@@ -49,18 +52,53 @@ final class ResponseHeaderRewrite implements Function<Object, Object> {
   }
 
   @Override
+  @SuppressWarnings("unchecked")
   public Object apply(Object response) {
+    if (response instanceof ResponseHeaders headers) {
+      applyTo(new LibraryEditor(headers));
+      return response;
+    }
+    if (response instanceof Map<?, ?> map) {
+      applyTo(new MapEditor((Map<String, List<String>>) map));
+      return response;
+    }
     if (!(response instanceof HttpResponse<?> r)) {
       return response;
     }
     Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     r.headers().map().forEach((k, v) -> headers.put(k, new ArrayList<>(v)));
-    HeaderEditor editor = new MapEditor(headers);
+    applyTo(new MapEditor(headers));
+    return new Rewritten<>(r, HttpHeaders.of(headers, (k, v) -> true));
+  }
+
+  private void applyTo(HeaderEditor editor) {
     mutations.applyTo(editor, request, endpoint);
     for (Header h : added) {
       editor.add(h.name(), h.value());
     }
-    return new Rewritten<>(r, HttpHeaders.of(headers, (k, v) -> true));
+  }
+
+  /** A header editor over a library's headers, as the advice opened them. */
+  private record LibraryEditor(ResponseHeaders headers) implements HeaderEditor {
+    @Override
+    public boolean contains(String name) {
+      return headers.contains(name);
+    }
+
+    @Override
+    public void set(String name, String value) {
+      headers.set(name, value);
+    }
+
+    @Override
+    public void add(String name, String value) {
+      headers.add(name, value);
+    }
+
+    @Override
+    public void remove(String name) {
+      headers.remove(name);
+    }
   }
 
   /** A header editor over a case-insensitive map of header lists. */

@@ -56,6 +56,8 @@ public final class UrlConnectionInstrumentation implements LibraryInstrumentatio
             .defineField(DECISION_FIELD, Decision.class, Modifier.PRIVATE | Modifier.VOLATILE)
             .implement(DecisionCarrier.class)
             .intercept(FieldAccessor.ofField(DECISION_FIELD))
+            .visit(Advice.to(RequestHeadersAdvice.class)
+                .on(named("writeRequests").and(takesArguments(0))))
             .visit(Advice.to(ResponseAdvice.class)
                 .on(named("getInputStream").and(takesArguments(0)))));
   }
