@@ -1,6 +1,9 @@
 package io.inmesh.it.clients;
 
 import io.inmesh.it.apps.ClientProbe;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
 import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
@@ -23,7 +26,7 @@ public final class ApacheHttpAsyncClient5Probe implements ClientProbe.Client {
       PoolingAsyncClientConnectionManagerBuilder.create().setMaxConnPerRoute(1).build();
   /** Without automatic retries, for the classic probe's reason (a retried 503 local reply). */
   private final CloseableHttpAsyncClient client = HttpAsyncClients.custom()
-      .setConnectionManager(pool).disableAutomaticRetries().build();
+      .setConnectionManager(pool).disableAutomaticRetries().disableRedirectHandling().build();
 
   public ApacheHttpAsyncClient5Probe() {
     client.start();
@@ -37,10 +40,17 @@ public final class ApacheHttpAsyncClient5Probe implements ClientProbe.Client {
     }
     SimpleHttpRequest request = get.build();
     SimpleHttpResponse response = client.execute(request, null).get();
-    Header flags = response.getFirstHeader("x-inmesh-response-flags");
     String body = response.getBodyText();
-    return new ClientProbe.Answer(response.getCode(), flags == null ? null : flags.getValue(),
-        body == null ? "" : body);
+    return ClientProbe.Answer.of(response.getCode(), body == null ? "" : body,
+        headers(response.getHeaders()));
+  }
+
+  private static Map<String, List<String>> headers(Header[] headers) {
+    Map<String, List<String>> map = new HashMap<>();
+    for (Header h : headers) {
+      map.computeIfAbsent(h.getName(), k -> new ArrayList<>()).add(h.getValue());
+    }
+    return map;
   }
 
   @Override

@@ -1,6 +1,9 @@
 package io.inmesh.it.clients;
 
 import io.inmesh.it.apps.ClientProbe;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.http.Header;
 import org.apache.http.client.methods.CloseableHttpResponse;
@@ -14,7 +17,8 @@ import org.apache.http.util.EntityUtils;
 public final class ApacheHttpClient4Probe implements ClientProbe.Client {
 
   private final PoolingHttpClientConnectionManager pool = new PoolingHttpClientConnectionManager();
-  private final CloseableHttpClient client = HttpClients.custom().setConnectionManager(pool).build();
+  private final CloseableHttpClient client = HttpClients.custom().setConnectionManager(pool)
+      .disableRedirectHandling().build();
 
   @Override
   public ClientProbe.Answer get(String url, Map<String, String> headers) throws Exception {
@@ -23,9 +27,12 @@ public final class ApacheHttpClient4Probe implements ClientProbe.Client {
       get.setHeader(h.getKey(), h.getValue());
     }
     try (CloseableHttpResponse response = client.execute(get)) {
-      Header flags = response.getFirstHeader("x-inmesh-response-flags");
-      return new ClientProbe.Answer(response.getStatusLine().getStatusCode(),
-          flags == null ? null : flags.getValue(), EntityUtils.toString(response.getEntity()));
+      Map<String, List<String>> received = new HashMap<>();
+      for (Header h : response.getAllHeaders()) {
+        received.computeIfAbsent(h.getName(), k -> new ArrayList<>()).add(h.getValue());
+      }
+      return ClientProbe.Answer.of(response.getStatusLine().getStatusCode(),
+          EntityUtils.toString(response.getEntity()), received);
     }
   }
 

@@ -1,6 +1,9 @@
 package io.inmesh.it.clients;
 
 import io.inmesh.it.apps.ClientProbe;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.hc.client5.http.classic.methods.HttpGet;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
@@ -23,7 +26,7 @@ public final class ApacheHttpClient5Probe implements ClientProbe.Client {
    * issue 8: the reply server should answer a reply path until it expires).
    */
   private final CloseableHttpClient client = HttpClients.custom().setConnectionManager(pool)
-      .disableAutomaticRetries().build();
+      .disableAutomaticRetries().disableRedirectHandling().build();
 
   @Override
   public ClientProbe.Answer get(String url, Map<String, String> headers) throws Exception {
@@ -32,10 +35,17 @@ public final class ApacheHttpClient5Probe implements ClientProbe.Client {
       get.setHeader(h.getKey(), h.getValue());
     }
     try (CloseableHttpResponse response = client.execute(get)) {
-      Header flags = response.getFirstHeader("x-inmesh-response-flags");
-      return new ClientProbe.Answer(response.getCode(), flags == null ? null : flags.getValue(),
-          EntityUtils.toString(response.getEntity()));
+      return ClientProbe.Answer.of(response.getCode(), EntityUtils.toString(response.getEntity()),
+          headers(response.getHeaders()));
     }
+  }
+
+  static Map<String, List<String>> headers(Header[] headers) {
+    Map<String, List<String>> map = new HashMap<>();
+    for (Header h : headers) {
+      map.computeIfAbsent(h.getName(), k -> new ArrayList<>()).add(h.getValue());
+    }
+    return map;
   }
 
   @Override

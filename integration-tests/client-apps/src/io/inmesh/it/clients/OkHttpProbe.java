@@ -13,6 +13,7 @@ public final class OkHttpProbe implements ClientProbe.Client {
   private final OkHttpClient client = new OkHttpClient.Builder()
       .connectTimeout(5, TimeUnit.SECONDS)
       .readTimeout(5, TimeUnit.SECONDS)
+      .followRedirects(false)
       .build();
 
   @Override
@@ -22,8 +23,8 @@ public final class OkHttpProbe implements ClientProbe.Client {
       request.header(h.getKey(), h.getValue());
     }
     try (Response response = client.newCall(request.build()).execute()) {
-      return new ClientProbe.Answer(response.code(), response.header("x-inmesh-response-flags"),
-          response.body().string());
+      return ClientProbe.Answer.of(response.code(), response.body().string(),
+          response.headers().toMultimap());
     }
   }
 

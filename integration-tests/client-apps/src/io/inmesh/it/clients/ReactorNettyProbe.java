@@ -3,10 +3,13 @@ package io.inmesh.it.clients;
 import io.inmesh.it.apps.ClientProbe;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import reactor.netty.http.client.HttpClient;
+import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.resources.ConnectionPoolMetrics;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -43,10 +46,17 @@ public final class ReactorNettyProbe implements ClientProbe.Client {
     HttpClient c = headers.isEmpty() ? client : client.headers(h -> headers.forEach(h::set));
     ClientProbe.Answer answer = c.get().uri(url)
         .responseSingle((response, body) -> body.asString().defaultIfEmpty("").map(text ->
-            new ClientProbe.Answer(response.status().code(),
-                response.responseHeaders().get("x-inmesh-response-flags"), text)))
+            ClientProbe.Answer.of(response.status().code(), text, headers(response))))
         .block(Duration.ofSeconds(10));
     return answer;
+  }
+
+  private static Map<String, List<String>> headers(HttpClientResponse response) {
+    Map<String, List<String>> map = new HashMap<>();
+    for (Map.Entry<String, String> h : response.responseHeaders()) {
+      map.computeIfAbsent(h.getKey(), k -> new ArrayList<>()).add(h.getValue());
+    }
+    return map;
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.inmesh.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.envoyproxy.envoy.config.core.v3.HealthStatus;
 import io.inmesh.examples.controlplane.LocalControlPlane;
 import io.inmesh.examples.controlplane.XdsResources;
 import io.inmesh.it.apps.ClientProbe;
@@ -10,6 +11,7 @@ import io.inmesh.it.support.AgentJvm;
 import io.inmesh.it.support.Bootstraps;
 import io.inmesh.it.support.ClientApps;
 import io.inmesh.it.support.ProbeResult;
+import io.inmesh.it.support.RatingsMesh;
 import io.inmesh.it.support.ReviewsMesh;
 import io.inmesh.it.support.Scrape;
 import io.inmesh.it.support.TestCertificates;
@@ -45,6 +47,9 @@ abstract class ClientRoutingTestBase {
   private final String libraryJar;
   private ReviewsMesh mesh;
   private ReviewsMesh httpsMesh;
+  private RatingsMesh ratings;
+  private HealthStatus ratingsLocalHealth = HealthStatus.HEALTHY;
+  private XdsResources lastPublished;
   private LocalControlPlane controlPlane;
   private AgentJvm app;
   private String ready;
@@ -67,6 +72,7 @@ abstract class ClientRoutingTestBase {
     TestCertificates certs = TestCertificates.forHost(dir, ReviewsMesh.HOST);
     mesh = new ReviewsMesh();
     httpsMesh = new ReviewsMesh(HTTPS_PORT, certs.serverContext());
+    ratings = new RatingsMesh();
     controlPlane = LocalControlPlane.onLoopback().start();
     publish(mesh.split(80, 20));
     Path bootstrap = Bootstraps.pilotAgentShaped(dir, controlPlane.serverUri());
@@ -92,6 +98,9 @@ abstract class ClientRoutingTestBase {
     if (httpsMesh != null) {
       httpsMesh.close();
     }
+    if (ratings != null) {
+      ratings.close();
+    }
   }
 
   /** The plain HTTP mesh (for scenarios a subclass redefines). */
@@ -104,14 +113,35 @@ abstract class ClientRoutingTestBase {
     return app;
   }
 
-  /** The plain HTTP mesh's resources, with the https mesh's (80/20, unchanged) beside them. */
+  /**
+   * The plain HTTP mesh's resources, with the https mesh's (80/20, unchanged) and the ratings
+   * service's beside them.
+   */
   void publish(XdsResources resources) {
-    XdsResources https = httpsMesh.split(80, 20);
-    controlPlane.setResources("v" + (++version), new XdsResources(
-        concat(resources.listeners(), https.listeners()),
-        concat(resources.routes(), https.routes()),
-        concat(resources.clusters(), https.clusters()),
-        concat(resources.endpoints(), https.endpoints())));
+    lastPublished = resources;
+    XdsResources all = resources;
+    for (XdsResources more : List.of(httpsMesh.split(80, 20),
+        ratings.resources(ratingsLocalHealth))) {
+      all = new XdsResources(concat(all.listeners(), more.listeners()),
+          concat(all.routes(), more.routes()), concat(all.clusters(), more.clusters()),
+          concat(all.endpoints(), more.endpoints()));
+    }
+    controlPlane.setResources("v" + (++version), all);
+  }
+
+  /** True when the client applies the route's path, Host and request header changes. */
+  boolean appliesRequestChanges() {
+    return true;
+  }
+
+  /** True when the client applies the route's response header changes. */
+  boolean appliesResponseHeaders() {
+    return true;
+  }
+
+  /** True when a local reply reaches the application as an HTTP response. */
+  boolean answersLocalRepliesAsResponses() {
+    return true;
   }
 
   private static <T> List<T> concat(List<T> a, List<T> b) {
@@ -149,6 +179,93 @@ abstract class ClientRoutingTestBase {
     ProbeResult r = app.call("lib", 50, ReviewsMesh.URL, "end-user:jason");
     assertEquals(0, r.errors(), r.firstError());
     assertEquals(Map.of("v2", 50), r.counts());
+  }
+
+  @Test
+  @Order(4)
+  void rewritesThePathAndRequestHeadersAsTheRouteSays() throws Exception {
+    Assumptions.assumeTrue(appliesRequestChanges(), "this client does not apply route rewrites");
+    String r = app.fetch("lib", RatingsMesh.BASE + "/old/page?q=1", "x-canary:no",
+        "x-internal:secret", "x-kept:1");
+    assertTrue(r.contains("status=200") && r.contains("seen-path=/new/page?q=1"), r);
+    assertTrue(r.contains("canary=yes") && r.contains("kept=1") && !r.contains("internal="), r);
+  }
+
+  @Test
+  @Order(4)
+  void rewritesTheHostAsTheRouteSays() throws Exception {
+    Assumptions.assumeTrue(appliesRequestChanges(), "this client does not apply route rewrites");
+    String r = app.fetch("lib", RatingsMesh.BASE + "/hosted");
+    assertTrue(r.contains("status=200") && r.contains("body=v1 ratings.internal"), r);
+  }
+
+  @Test
+  @Order(4)
+  void appliesTheRoutesResponseHeaders() throws Exception {
+    Assumptions.assumeTrue(appliesResponseHeaders(),
+        "this client does not apply response header changes");
+    String r = app.fetch("lib", RatingsMesh.BASE + "/old/y");
+    assertTrue(r.contains("status=200") && r.contains("x-route=rewrite"), r);
+  }
+
+  @Test
+  @Order(4)
+  void answersARedirectLocally() throws Exception {
+    Assumptions.assumeTrue(answersLocalRepliesAsResponses(),
+        "this client gets local replies as failures");
+    int before = ratings.v1.requests();
+    String r = app.fetch("lib", RatingsMesh.BASE + "/moved");
+    assertTrue(r.contains("status=301")
+        && r.contains("location=http://" + RatingsMesh.HOST + ":" + RatingsMesh.PORT
+            + "/ratings/1"), r);
+    assertEquals(before, ratings.v1.requests(), "a redirect must not reach the backend");
+  }
+
+  @Test
+  @Order(4)
+  void mirrorsCopiesAndIgnoresAMirrorThatIsDown() throws Exception {
+    int before = ratings.mirror.requests();
+    for (int i = 0; i < 5; i++) {
+      String r = app.fetch("lib", RatingsMesh.BASE + "/mirrored/" + i);
+      assertTrue(r.contains("status=200") && r.contains("body=v1 "), r);
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (ratings.mirror.requests() < before + 5 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals(before + 5, ratings.mirror.requests(), "the mirror's copies");
+    for (int i = 0; i < 5; i++) {
+      String r = app.fetch("lib", RatingsMesh.BASE + "/unmirrored/" + i);
+      assertTrue(r.contains("status=200") && r.contains("body=v1 "), r);
+    }
+  }
+
+  @Test
+  @Order(4)
+  void hashesTheSameUserToTheSameEndpoint() throws Exception {
+    java.util.Set<String> used = new java.util.HashSet<>();
+    for (int user = 0; user < 12; user++) {
+      ProbeResult r = app.call("lib", 5, RatingsMesh.BASE + "/hashed", "x-user:user-" + user);
+      assertEquals(0, r.errors(), r.firstError());
+      assertEquals(1, r.counts().size(), "user-" + user + " was spread: " + r.counts());
+      String endpoint = r.counts().keySet().iterator().next();
+      assertTrue(endpoint.startsWith("zone-a-"), "priority 0 serves while healthy: " + endpoint);
+      used.add(endpoint);
+    }
+    assertTrue(used.size() >= 2, "twelve users all hashed to one endpoint: " + used);
+  }
+
+  @Test
+  @Order(5)
+  void failsOverToTheNextPriorityWhenTheLocalOneEmpties() throws Exception {
+    ratingsLocalHealth = HealthStatus.UNHEALTHY;
+    publish(lastPublished);
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    ProbeResult r;
+    do {
+      r = app.call("lib", 10, RatingsMesh.BASE + "/hashed", "x-user:anyone");
+    } while (!r.counts().equals(Map.of("zone-b", 10)) && System.nanoTime() < deadline);
+    assertEquals(Map.of("zone-b", 10), r.counts(), r.firstError());
   }
 
   @Test

@@ -146,7 +146,11 @@ public final class Decision {
     return detail;
   }
 
-  /** The route's response rewrite for clients that can apply it, or null. */
+  /**
+   * The route's response header changes, or null when it makes none. Given the JDK HttpClient's
+   * response it returns the response with changed headers; given a mutable case-insensitive
+   * {@code Map<String, List<String>>} of a response's headers it changes the map in place.
+   */
   public Function<Object, Object> responseRewrite() {
     return responseRewrite;
   }

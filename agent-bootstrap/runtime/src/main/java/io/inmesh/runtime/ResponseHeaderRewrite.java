@@ -1,6 +1,5 @@
 package io.inmesh.runtime;
 
-import io.inmesh.api.ResponseHeaders;
 import io.inmesh.policies.RequestView;
 import io.inmesh.policies.cluster.Endpoint;
 import io.inmesh.policies.header.Header;
@@ -24,8 +23,8 @@ import javax.net.ssl.SSLSession;
  * {@code response_headers_to_remove} at route, virtual host and route-configuration level, and
  * generated session cookies), applied to the response as it reaches the application. The JDK
  * HttpClient's response is handed on with the changed headers, everything else untouched; other
- * clients' advice hands over their response's headers as {@link ResponseHeaders} (changed in
- * place) or as a mutable case-insensitive map.
+ * clients' advice hands over a mutable case-insensitive map of their response's headers, changed
+ * in place, and writes it back.
  */
 final class ResponseHeaderRewrite implements Function<Object, Object> {
 
@@ -54,10 +53,6 @@ final class ResponseHeaderRewrite implements Function<Object, Object> {
   @Override
   @SuppressWarnings("unchecked")
   public Object apply(Object response) {
-    if (response instanceof ResponseHeaders headers) {
-      applyTo(new LibraryEditor(headers));
-      return response;
-    }
     if (response instanceof Map<?, ?> map) {
       applyTo(new MapEditor((Map<String, List<String>>) map));
       return response;
@@ -75,29 +70,6 @@ final class ResponseHeaderRewrite implements Function<Object, Object> {
     mutations.applyTo(editor, request, endpoint);
     for (Header h : added) {
       editor.add(h.name(), h.value());
-    }
-  }
-
-  /** A header editor over a library's headers, as the advice opened them. */
-  private record LibraryEditor(ResponseHeaders headers) implements HeaderEditor {
-    @Override
-    public boolean contains(String name) {
-      return headers.contains(name);
-    }
-
-    @Override
-    public void set(String name, String value) {
-      headers.set(name, value);
-    }
-
-    @Override
-    public void add(String name, String value) {
-      headers.add(name, value);
-    }
-
-    @Override
-    public void remove(String name) {
-      headers.remove(name);
     }
   }
 

@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -15,6 +17,7 @@ import java.util.TreeSet;
  * {@code integration-tests/client-apps/src} against that library, see
  * {@code io.inmesh.it.support.ClientApps}) and the library's jars on its class path. Commands on
  * stdin: {@code call CLIENT COUNT URL [name:value ...]} (CLIENT is ignored: there is one),
+ * {@code fetch CLIENT URL [name:value ...]},
  * {@code pooled} (answers {@code POOLED n}: idle connections in the client's pool) and
  * {@code quit}.
  */
@@ -32,8 +35,24 @@ public final class ClientProbe {
     Class<?> libraryClass();
   }
 
-  /** A response: status, {@code x-inmesh-response-flags}, body. */
-  public record Answer(int status, String flags, String body) {}
+  /**
+   * A response: status, {@code x-inmesh-response-flags}, body, and every header (names
+   * case-insensitive).
+   */
+  public record Answer(int status, String flags, String body, Map<String, List<String>> headers) {
+
+    public Answer(int status, String flags, String body) {
+      this(status, flags, body, Map.of());
+    }
+
+    /** An answer with the headers copied into a case-insensitive map. */
+    public static Answer of(int status, String body, Map<String, List<String>> headers) {
+      Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      headers.forEach((k, v) -> copy.computeIfAbsent(k, n -> new ArrayList<>()).addAll(v));
+      List<String> flags = copy.get("x-inmesh-response-flags");
+      return new Answer(status, flags == null ? null : flags.get(0), body, copy);
+    }
+  }
 
   public static void main(String[] args) throws Exception {
     Client client = (Client) Class.forName(args[0]).getConstructor().newInstance();
@@ -48,11 +67,33 @@ public final class ClientProbe {
       }
       if (parts[0].equals("call")) {
         System.out.println(call(client, parts));
+      } else if (parts[0].equals("fetch")) {
+        System.out.println(fetch(client, parts));
       } else if (parts[0].equals("pooled")) {
         System.out.println("POOLED " + client.pooledConnections());
       }
     }
     System.out.println("BYE");
+  }
+
+  /**
+   * {@code fetch CLIENT URL [name:value ...]}: one call (redirects not followed), answered as
+   * {@link HttpProbe}'s fetch is.
+   */
+  private static String fetch(Client client, String[] parts) {
+    Map<String, String> headers = new TreeMap<>();
+    for (int i = 3; i < parts.length; i++) {
+      int colon = parts[i].indexOf(':');
+      headers.put(parts[i].substring(0, colon), parts[i].substring(colon + 1));
+    }
+    try {
+      Answer a = client.get(parts[2], headers);
+      Map<String, List<String>> responseHeaders = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      responseHeaders.putAll(a.headers());
+      return HttpProbe.fetched(a.status(), responseHeaders, a.body());
+    } catch (Exception e) {
+      return "FETCHED error=" + e.toString().replace('\n', ' ');
+    }
   }
 
   private static String call(Client client, String[] parts) {

@@ -84,22 +84,32 @@ public final class HttpProbe {
           }
         });
       }
-      StringBuilder seen = new StringBuilder();
-      responseHeaders.forEach((k, v) -> {
-        String name = k.toLowerCase(java.util.Locale.ROOT);
-        if (name.startsWith("x-seen-") && !name.equals("x-seen-path")) {
-          seen.append(seen.length() == 0 ? "" : ";").append(name.substring(7)).append('=')
-              .append(String.join(",", v));
-        }
-      });
-      return "FETCHED status=" + status + " flags=" + first(responseHeaders,
-          "x-inmesh-response-flags") + " location=" + first(responseHeaders, "location")
-          + " seen-path=" + first(responseHeaders, "x-seen-path") + " x-route="
-          + first(responseHeaders, "x-route") + " seen=[" + seen + "] body="
-          + body.replace('\n', ' ');
+      return fetched(status, responseHeaders, body);
     } catch (Exception e) {
       return "FETCHED error=" + e;
     }
+  }
+
+  /**
+   * One fetched response as a line: status, the mesh's response flags, location, what the backend
+   * saw (its {@code x-seen-*} headers), the route's {@code x-route} header and the body.
+   *
+   * @param responseHeaders case-insensitive
+   */
+  static String fetched(int status, Map<String, List<String>> responseHeaders, String body) {
+    StringBuilder seen = new StringBuilder();
+    responseHeaders.forEach((k, v) -> {
+      String name = k.toLowerCase(java.util.Locale.ROOT);
+      if (name.startsWith("x-seen-") && !name.equals("x-seen-path")) {
+        seen.append(seen.length() == 0 ? "" : ";").append(name.substring(7)).append('=')
+            .append(String.join(",", v));
+      }
+    });
+    return "FETCHED status=" + status + " flags=" + first(responseHeaders,
+        "x-inmesh-response-flags") + " location=" + first(responseHeaders, "location")
+        + " seen-path=" + first(responseHeaders, "x-seen-path") + " x-route="
+        + first(responseHeaders, "x-route") + " seen=[" + seen + "] body="
+        + body.replace('\n', ' ');
   }
 
   private static String first(Map<String, List<String>> headers, String name) {

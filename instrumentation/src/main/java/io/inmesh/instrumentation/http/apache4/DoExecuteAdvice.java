@@ -4,6 +4,7 @@ import io.inmesh.api.Decision;
 import io.inmesh.api.Mesh;
 import io.inmesh.api.MeshRequest;
 import io.inmesh.api.RequestMutation;
+import io.inmesh.api.ResponseHeaderChanges;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -115,6 +116,19 @@ public final class DoExecuteAdvice {
       refusal.complete(null, 0, thrown);
     }
     if (routed != null) {
+      if (response != null && routed.responseRewrite() != null) {
+        Map<String, List<String>> received = ResponseHeaderChanges.newHeaderMap();
+        for (Header header : response.getAllHeaders()) {
+          ResponseHeaderChanges.put(received, header.getName(), header.getValue());
+        }
+        for (Map.Entry<String, List<String>> e
+            : ResponseHeaderChanges.of(routed, received).entrySet()) {
+          response.removeHeaders(e.getKey());
+          for (String value : e.getValue()) {
+            response.addHeader(e.getKey(), value);
+          }
+        }
+      }
       // the status line is in when doExecute returns; the body streams afterwards
       routed.complete(null, response == null || response.getStatusLine() == null ? 0
           : response.getStatusLine().getStatusCode(), thrown);

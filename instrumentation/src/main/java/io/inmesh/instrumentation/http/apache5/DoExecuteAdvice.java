@@ -45,6 +45,7 @@ public final class DoExecuteAdvice {
       refusal.complete(null, 0, thrown);
     }
     if (routed != null) {
+      MeshRoute.rewriteResponse(routed, response);
       // the status line is in when doExecute returns; the body streams afterwards
       routed.complete(null, response == null ? 0 : response.getCode(), thrown);
     }

@@ -4,6 +4,7 @@ import io.inmesh.api.Decision;
 import io.inmesh.api.Mesh;
 import io.inmesh.api.MeshRequest;
 import io.inmesh.api.RequestMutation;
+import io.inmesh.api.ResponseHeaderChanges;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.HttpMessage;
 import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.net.URIAuthority;
 
@@ -120,6 +122,24 @@ public final class MeshRoute {
     }
     for (int i = 0; i < mutation.appendCount(); i++) {
       request.addHeader(mutation.appendName(i), mutation.appendValue(i));
+    }
+  }
+
+  /** Applies the route's response header changes to the response the client received. */
+  public static void rewriteResponse(Decision decision, HttpMessage response) {
+    if (response == null || decision.responseRewrite() == null) {
+      return;
+    }
+    Map<String, List<String>> received = ResponseHeaderChanges.newHeaderMap();
+    for (Header header : response.getHeaders()) {
+      ResponseHeaderChanges.put(received, header.getName(), header.getValue());
+    }
+    for (Map.Entry<String, List<String>> e
+        : ResponseHeaderChanges.of(decision, received).entrySet()) {
+      response.removeHeaders(e.getKey());
+      for (String value : e.getValue()) {
+        response.addHeader(e.getKey(), value);
+      }
     }
   }
 

@@ -2,11 +2,10 @@ package io.inmesh.instrumentation.http.urlconnection;
 
 import io.inmesh.api.Decision;
 import io.inmesh.api.DecisionCarrier;
+import io.inmesh.api.ResponseHeaderChanges;
 import java.net.HttpURLConnection;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import net.bytebuddy.asm.Advice;
 import sun.net.www.MessageHeader;
 
@@ -41,33 +40,21 @@ public final class ResponseAdvice {
       status = 0;
     }
     if (status > 0 && responses != null && decision.responseRewrite() != null) {
-      // the route's response header changes, applied to a case-insensitive copy of the parsed
-      // headers, then written back name by name (the status line, keyed null, stays first)
-      Map<String, List<String>> received = responses.getHeaders();
-      Map<String, List<String>> changed = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-      for (Map.Entry<String, List<String>> e : received.entrySet()) {
+      // the route's response header changes, written back name by name (the status line, keyed
+      // null, stays first)
+      Map<String, List<String>> received = ResponseHeaderChanges.newHeaderMap();
+      for (Map.Entry<String, List<String>> e : responses.getHeaders().entrySet()) {
         if (e.getKey() != null) {
-          List<String> values = changed.get(e.getKey());
-          if (values == null) {
-            values = new ArrayList<>();
-            changed.put(e.getKey(), values);
-          }
-          values.addAll(e.getValue());
-        }
-      }
-      decision.responseRewrite().apply(changed);
-      for (String name : received.keySet()) {
-        if (name != null && !changed.containsKey(name)) {
-          responses.remove(name);
-        }
-      }
-      for (Map.Entry<String, List<String>> e : changed.entrySet()) {
-        List<String> before = received.get(e.getKey());
-        if (!e.getValue().equals(before)) {
-          responses.remove(e.getKey());
           for (String value : e.getValue()) {
-            responses.add(e.getKey(), value);
+            ResponseHeaderChanges.put(received, e.getKey(), value);
           }
+        }
+      }
+      for (Map.Entry<String, List<String>> e
+          : ResponseHeaderChanges.of(decision, received).entrySet()) {
+        responses.remove(e.getKey());
+        for (String value : e.getValue()) {
+          responses.add(e.getKey(), value);
         }
       }
     }
