@@ -13,6 +13,7 @@ import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.io.CloseMode;
 
 /** Apache HttpClient 5 async, as an application would use it: one pooling client, started once. */
 public final class ApacheHttpAsyncClient5Probe implements ClientProbe.Client {
@@ -22,14 +23,32 @@ public final class ApacheHttpAsyncClient5Probe implements ClientProbe.Client {
    * back in the pool, so the next call could open a second connection to the same endpoint, and
    * "pooled" would no longer count endpoints. With one per route it waits for the release instead.
    */
-  private final PoolingAsyncClientConnectionManager pool =
-      PoolingAsyncClientConnectionManagerBuilder.create().setMaxConnPerRoute(1).build();
+  private final PoolingAsyncClientConnectionManager pool;
   /** Without automatic retries, for the classic probe's reason (a retried 503 local reply). */
-  private final CloseableHttpAsyncClient client = HttpAsyncClients.custom()
-      .setConnectionManager(pool).disableAutomaticRetries().disableRedirectHandling().build();
+  private final CloseableHttpAsyncClient client;
 
   public ApacheHttpAsyncClient5Probe() {
+    this(false);
+  }
+
+  /** @param http2 the HTTP/2-only client: cleartext HTTP/2 with prior knowledge for http: */
+  private ApacheHttpAsyncClient5Probe(boolean http2) {
+    if (http2) {
+      pool = null;
+      client = HttpAsyncClients.customHttp2().disableAutomaticRetries()
+          .disableRedirectHandling().build();
+    } else {
+      pool = PoolingAsyncClientConnectionManagerBuilder.create().setMaxConnPerRoute(1).build();
+      client = HttpAsyncClients.custom().setConnectionManager(pool).disableAutomaticRetries()
+          .disableRedirectHandling().build();
+    }
     client.start();
+  }
+
+  @Override
+  public ClientProbe.Client http2() {
+    client.close(CloseMode.IMMEDIATE);
+    return new ApacheHttpAsyncClient5Probe(true);
   }
 
   @Override
@@ -55,7 +74,7 @@ public final class ApacheHttpAsyncClient5Probe implements ClientProbe.Client {
 
   @Override
   public int pooledConnections() {
-    return pool.getTotalStats().getAvailable();
+    return pool == null ? 0 : pool.getTotalStats().getAvailable();
   }
 
   @Override

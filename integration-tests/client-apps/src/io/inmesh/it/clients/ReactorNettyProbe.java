@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.HttpClientResponse;
 import reactor.netty.resources.ConnectionPoolMetrics;
@@ -39,7 +40,21 @@ public final class ReactorNettyProbe implements ClientProbe.Client {
         public void deRegisterMetrics(String poolName, String id, SocketAddress remoteAddress) {}
       })
       .build();
-  private final HttpClient client = HttpClient.create(provider);
+  private final HttpClient client;
+
+  public ReactorNettyProbe() {
+    client = HttpClient.create(provider);
+  }
+
+  private ReactorNettyProbe(HttpProtocol protocol) {
+    client = HttpClient.create(provider).protocol(protocol);
+  }
+
+  /** Cleartext HTTP/2 with prior knowledge. */
+  @Override
+  public ClientProbe.Client http2() {
+    return new ReactorNettyProbe(HttpProtocol.H2C);
+  }
 
   @Override
   public ClientProbe.Answer get(String url, Map<String, String> headers) throws Exception {

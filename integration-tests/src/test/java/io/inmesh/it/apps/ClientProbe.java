@@ -15,7 +15,8 @@ import java.util.TreeSet;
  * {@link HttpProbe}'s command loop for HTTP client libraries the test JVM does not have: the child
  * application runs this main class with one library's {@link Client} (compiled by the test from
  * {@code integration-tests/client-apps/src} against that library, see
- * {@code io.inmesh.it.support.ClientApps}) and the library's jars on its class path. Commands on
+ * {@code io.inmesh.it.support.ClientApps}) and the library's jars on its class path; a second
+ * argument {@code h2} makes it call over cleartext HTTP/2. Commands on
  * stdin: {@code call CLIENT COUNT URL [name:value ...]} (CLIENT is ignored: there is one),
  * {@code fetch CLIENT URL [name:value ...]},
  * {@code pooled} (answers {@code POOLED n}: idle connections in the client's pool) and
@@ -33,6 +34,11 @@ public final class ClientProbe {
 
     /** A class of the library, to report the jar it was loaded from. */
     Class<?> libraryClass();
+
+    /** The same library configured for cleartext HTTP/2 (h2c), as an application would. */
+    default Client http2() {
+      throw new UnsupportedOperationException("no HTTP/2 for " + libraryClass().getName());
+    }
   }
 
   /**
@@ -56,6 +62,9 @@ public final class ClientProbe {
 
   public static void main(String[] args) throws Exception {
     Client client = (Client) Class.forName(args[0]).getConstructor().newInstance();
+    if (args.length > 1 && args[1].equals("h2")) {
+      client = client.http2();
+    }
     System.out.println("READY " + Paths.get(client.libraryClass().getProtectionDomain()
         .getCodeSource().getLocation().toURI()).getFileName());
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
