@@ -32,10 +32,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The same route table over cleartext HTTP/2 for the clients that speak it: the JDK HttpClient
- * (h2c by upgrade), OkHttp and Reactor Netty (h2c with prior knowledge). Apache HttpClient 5's
- * HTTP/2-only async client is not routed yet: its session pool leaves dialling to HttpCore's
- * reactor, which resolves the host name. The split and the header route hold, every call arrives as HTTP/2, and each client
+ * The same route table over cleartext HTTP/2 for every client that speaks it: the JDK HttpClient
+ * (h2c by upgrade), OkHttp, Reactor Netty and Apache HttpClient 5's HTTP/2 async client (h2c with
+ * prior knowledge). The split and the header route hold, every call arrives as HTTP/2, and each client
  * multiplexes its calls to an endpoint over one connection: the HTTP/2 pools key by endpoint.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -87,7 +86,9 @@ class Http2RoutingIT {
       "jdk, -",
       "okhttp-4.12.0, io.inmesh.it.clients.OkHttpProbe",
       "okhttp-5.5.1, io.inmesh.it.clients.OkHttpProbe",
-      "reactor-netty-http-1.3.7, io.inmesh.it.clients.ReactorNettyProbe"})
+      "reactor-netty-http-1.3.7, io.inmesh.it.clients.ReactorNettyProbe",
+      "httpclient5-5.4, io.inmesh.it.clients.ApacheHttpAsyncClient5Probe",
+      "httpclient5-5.6.5, io.inmesh.it.clients.ApacheHttpAsyncClient5Probe"})
   void routesOverHttp2WithOneConnectionPerEndpoint(String clientApp, String probe,
       @TempDir Path dir) throws Exception {
     int before = v1a.connections() + v1b.connections() + v2.connections();

@@ -9,6 +9,7 @@ import io.inmesh.instrumentation.LibraryAdvice;
 import io.inmesh.instrumentation.LibraryGuard;
 import io.inmesh.instrumentation.LibraryInstrumentation;
 import io.inmesh.instrumentation.http.apache5.ApacheHttpClient5Instrumentation;
+import java.net.SocketAddress;
 import java.util.Set;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
@@ -28,6 +29,10 @@ import net.bytebuddy.agent.builder.AgentBuilder;
  * for SNI and hostname verification. The request keeps its authority, so the {@code Host} header is
  * the application's.
  *
+ * <p>The HTTP/2 client's session pool dials through {@code MultihomeIOSessionRequester} without an
+ * address, which would resolve the target's host name: there the target's address is used instead
+ * ({@link DialHostAddressAdvice}).
+ *
  * <p>Before 5.4 the method had no request argument ({@code determineRoute(HttpHost,
  * HttpClientContext)}), so header routing could not be done there; those versions are left alone.
  */
@@ -38,6 +43,8 @@ public final class ApacheHttpAsyncClient5Instrumentation implements LibraryInstr
   /** Present from 5.4 on, the release whose determineRoute takes the request. */
   static final String MARKER = "org.apache.hc.client5.http.EndpointInfo";
   static final String HOST = "org.apache.hc.core5.http.HttpHost";
+  /** Dials the HTTP/2 client's connections. */
+  static final String DIALLER = "org.apache.hc.client5.http.impl.nio.MultihomeIOSessionRequester";
 
   @Override
   public String name() {
@@ -46,14 +53,14 @@ public final class ApacheHttpAsyncClient5Instrumentation implements LibraryInstr
 
   @Override
   public Set<String> typeNames() {
-    return Set.of(HTTP1_CLIENT, H2_CLIENT);
+    return Set.of(HTTP1_CLIENT, H2_CLIENT, DIALLER);
   }
 
   @Override
   public AgentBuilder extend(AgentBuilder builder) {
     return builder
         .type(new LibraryGuard(name(), "Apache HttpClient 5.4+ async",
-            namedOneOf(HTTP1_CLIENT, H2_CLIENT), MARKER, HOST))
+            namedOneOf(HTTP1_CLIENT, H2_CLIENT, DIALLER), MARKER, HOST))
         .transform((b, type, loader, module, domain) -> {
           ApacheHttpClient5Instrumentation.HELPERS.injectInto(loader);
           return b;
@@ -62,6 +69,10 @@ public final class ApacheHttpAsyncClient5Instrumentation implements LibraryInstr
             .advice(named("determineRoute").and(takesArguments(3))
                 .and(takesArgument(0, named(HOST)))
                 .and(takesArgument(1, named("org.apache.hc.core5.http.HttpRequest"))),
-                "io.inmesh.instrumentation.http.apache5async.DetermineRouteAdvice"));
+                "io.inmesh.instrumentation.http.apache5async.DetermineRouteAdvice")
+            .advice(named("connect").and(takesArguments(7))
+                .and(takesArgument(1, named("org.apache.hc.core5.net.NamedEndpoint")))
+                .and(takesArgument(2, SocketAddress.class)),
+                "io.inmesh.instrumentation.http.apache5async.DialHostAddressAdvice"));
   }
 }
