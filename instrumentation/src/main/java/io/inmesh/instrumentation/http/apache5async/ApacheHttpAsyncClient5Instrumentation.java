@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import io.inmesh.instrumentation.HelperClasses;
 import io.inmesh.instrumentation.LibraryAdvice;
 import io.inmesh.instrumentation.LibraryGuard;
 import io.inmesh.instrumentation.LibraryInstrumentation;
@@ -29,6 +30,10 @@ import net.bytebuddy.agent.builder.AgentBuilder;
  * for SNI and hostname verification. The request keeps its authority, so the {@code Host} header is
  * the application's.
  *
+ * <p>{@code doExecute} (in {@code InternalAbstractHttpAsyncClient}) wraps the application's response
+ * consumer, so that a routed exchange reports how it ended and gets the route's response header
+ * changes ({@link MeshResponseConsumer}).
+ *
  * <p>The HTTP/2 client's session pool dials through {@code MultihomeIOSessionRequester} without an
  * address, which would resolve the target's host name: there the target's address is used instead
  * ({@link DialHostAddressAdvice}).
@@ -43,8 +48,14 @@ public final class ApacheHttpAsyncClient5Instrumentation implements LibraryInstr
   /** Present from 5.4 on, the release whose determineRoute takes the request. */
   static final String MARKER = "org.apache.hc.client5.http.EndpointInfo";
   static final String HOST = "org.apache.hc.core5.http.HttpHost";
+  /** Where both clients' {@code doExecute} lives. */
+  static final String BASE_CLIENT =
+      "org.apache.hc.client5.http.impl.async.InternalAbstractHttpAsyncClient";
   /** Dials the HTTP/2 client's connections. */
   static final String DIALLER = "org.apache.hc.client5.http.impl.nio.MultihomeIOSessionRequester";
+
+  private static final HelperClasses HELPERS =
+      new HelperClasses("io.inmesh.instrumentation.http.apache5async.MeshResponseConsumer");
 
   @Override
   public String name() {
@@ -53,16 +64,17 @@ public final class ApacheHttpAsyncClient5Instrumentation implements LibraryInstr
 
   @Override
   public Set<String> typeNames() {
-    return Set.of(HTTP1_CLIENT, H2_CLIENT, DIALLER);
+    return Set.of(HTTP1_CLIENT, H2_CLIENT, BASE_CLIENT, DIALLER);
   }
 
   @Override
   public AgentBuilder extend(AgentBuilder builder) {
     return builder
         .type(new LibraryGuard(name(), "Apache HttpClient 5.4+ async",
-            namedOneOf(HTTP1_CLIENT, H2_CLIENT, DIALLER), MARKER, HOST))
+            namedOneOf(HTTP1_CLIENT, H2_CLIENT, BASE_CLIENT, DIALLER), MARKER, HOST))
         .transform((b, type, loader, module, domain) -> {
           ApacheHttpClient5Instrumentation.HELPERS.injectInto(loader);
+          HELPERS.injectInto(loader);
           return b;
         })
         .transform(LibraryAdvice.of(ApacheHttpAsyncClient5Instrumentation.class)
@@ -73,6 +85,9 @@ public final class ApacheHttpAsyncClient5Instrumentation implements LibraryInstr
             .advice(named("connect").and(takesArguments(7))
                 .and(takesArgument(1, named("org.apache.hc.core5.net.NamedEndpoint")))
                 .and(takesArgument(2, SocketAddress.class)),
-                "io.inmesh.instrumentation.http.apache5async.DialHostAddressAdvice"));
+                "io.inmesh.instrumentation.http.apache5async.DialHostAddressAdvice")
+            .advice(named("doExecute").and(takesArguments(6))
+                .and(takesArgument(2, named("org.apache.hc.core5.http.nio.AsyncResponseConsumer"))),
+                "io.inmesh.instrumentation.http.apache5async.ExecuteAdvice"));
   }
 }

@@ -23,7 +23,8 @@ public final class DetermineRouteAdvice {
   @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
   public static Decision enter(@Advice.Argument(value = 0, readOnly = false) HttpHost target,
       @Advice.Argument(1) HttpRequest request) {
-    MeshRoute route = MeshRoute.decide(target, request, false);
+    // the outcome is reported when the exchange's consumer is ours (see ExecuteAdvice)
+    MeshRoute route = MeshRoute.decide(target, request, MeshResponseConsumer.producing());
     if (route == null) {
       return null;
     }
@@ -31,6 +32,9 @@ public final class DetermineRouteAdvice {
       return route.decision();
     }
     target = route.target();
+    if (route.routed()) {
+      MeshResponseConsumer.attachToCurrent(route.decision());
+    }
     return null;
   }
 
@@ -39,6 +43,7 @@ public final class DetermineRouteAdvice {
       @Advice.Thrown(readOnly = false) Throwable thrown) {
     if (refusal != null) {
       thrown = new ConnectException(refusal.rejectMessage());
+      refusal.complete(null, 0, thrown);
     }
   }
 }
