@@ -25,8 +25,8 @@ abstract class ReactorNettyRoutingTestBase extends ClientRoutingTestBase {
   }
 
   @Override
-  boolean appliesResponseHeaders() {
-    return false;
+  boolean reportsOutcomes() {
+    return true;
   }
 
   @Override

@@ -1,14 +1,19 @@
 package io.inmesh.instrumentation.http.reactornetty;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.returns;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import io.inmesh.api.Decision;
+import io.inmesh.api.DecisionCarrier;
 import io.inmesh.instrumentation.LibraryAdvice;
 import io.inmesh.instrumentation.LibraryGuard;
 import io.inmesh.instrumentation.LibraryInstrumentation;
+import java.lang.reflect.Modifier;
 import java.util.Set;
 import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.implementation.FieldAccessor;
 
 /**
  * Reactor Netty's {@code reactor.netty.http.client.HttpClient} 1.0+ (and so Spring's
@@ -23,6 +28,9 @@ import net.bytebuddy.agent.builder.AgentBuilder;
  * DNS), and TLS takes SNI and the peer host for hostname verification from the host name. The
  * {@code Host} header comes from the request's URI, so it stays the application's.
  *
+ * <p>The call's decision travels with the request (see {@link OutcomeAdvice}): the response head
+ * reports the status and gets the route's response header changes.
+ *
  * <p>What this hook point cannot do: the connection is chosen before the request's own headers exist
  * (a {@code send} callback, which is where {@code WebClient} puts them, runs on the connection), so
  * only headers configured on the {@code HttpClient} ({@code headers(...)}) take part in routing;
@@ -33,6 +41,8 @@ import net.bytebuddy.agent.builder.AgentBuilder;
 public final class ReactorNettyHttpClientInstrumentation implements LibraryInstrumentation {
 
   static final String HANDLER = "reactor.netty.http.client.HttpClientConnect$HttpClientHandler";
+  static final String OPERATIONS = "reactor.netty.http.client.HttpClientOperations";
+  static final String DECISION_FIELD = "inmeshDecision";
   /** Present from 1.0 on (0.9 had {@code reactor.netty.tcp.ProxyProvider}). */
   static final String MARKER = "reactor.netty.transport.ProxyProvider";
 
@@ -43,15 +53,30 @@ public final class ReactorNettyHttpClientInstrumentation implements LibraryInstr
 
   @Override
   public Set<String> typeNames() {
-    return Set.of(HANDLER);
+    return Set.of(HANDLER, OPERATIONS);
   }
 
   @Override
   public AgentBuilder extend(AgentBuilder builder) {
     return builder
-        .type(new LibraryGuard(name(), "Reactor Netty 1.0+", named(HANDLER), MARKER))
+        .type(new LibraryGuard(name(), "Reactor Netty 1.0+", namedOneOf(HANDLER, OPERATIONS),
+            MARKER))
+        // both carry the call's decision: the handler from routing to the request's write, the
+        // operations from there to the response head
+        .transform((b, type, loader, module, domain) -> b
+            .defineField(DECISION_FIELD, Decision.class, Modifier.PRIVATE | Modifier.VOLATILE)
+            .implement(DecisionCarrier.class)
+            .intercept(FieldAccessor.ofField(DECISION_FIELD)))
         .transform(LibraryAdvice.of(ReactorNettyHttpClientInstrumentation.class)
             .advice(named("get").and(takesArguments(0)).and(returns(named("java.net.SocketAddress"))),
-                "io.inmesh.instrumentation.http.reactornetty.RemoteAddressAdvice"));
+                "io.inmesh.instrumentation.http.reactornetty.RemoteAddressAdvice")
+            .advice(named("requestWithBody").and(takesArguments(1)),
+                "io.inmesh.instrumentation.http.reactornetty.OutcomeAdvice$ToOperations")
+            .advice(named("onInboundNext").and(takesArguments(2)),
+                "io.inmesh.instrumentation.http.reactornetty.OutcomeAdvice$ResponseHead")
+            .advice(named("onInboundClose").and(takesArguments(0))
+                .or(named("onInboundCancel").and(takesArguments(0)))
+                .or(named("onOutboundError").and(takesArguments(1))),
+                "io.inmesh.instrumentation.http.reactornetty.OutcomeAdvice$EndedEarly"));
   }
 }

@@ -1,6 +1,7 @@
 package io.inmesh.instrumentation.http.reactornetty;
 
 import io.inmesh.api.Decision;
+import io.inmesh.api.DecisionCarrier;
 import io.inmesh.api.Mesh;
 import io.inmesh.api.MeshRequest;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -26,7 +27,8 @@ public final class RemoteAddressAdvice {
   private RemoteAddressAdvice() {}
 
   @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-  public static void exit(@Advice.Return(readOnly = false) SocketAddress address,
+  public static void exit(@Advice.This Object handler,
+      @Advice.Return(readOnly = false) SocketAddress address,
       @Advice.Thrown(readOnly = false) Throwable thrown,
       @Advice.FieldValue("toURI") Object uri,
       @Advice.FieldValue("method") HttpMethod method,
@@ -75,5 +77,15 @@ public final class RemoteAddressAdvice {
       return;
     }
     address = decision.endpoint();
+    if (handler instanceof DecisionCarrier) {
+      // a connect attempt that did not get as far as a request (Reactor Netty retries it) ends
+      // here; the call's outcome is reported through the request operations (OutcomeAdvice)
+      DecisionCarrier carrier = (DecisionCarrier) handler;
+      Decision superseded = carrier.inmeshDecision();
+      if (superseded != null) {
+        superseded.complete(null, 0, new ConnectException("connect attempt superseded"));
+      }
+      carrier.inmeshDecision(decision);
+    }
   }
 }
