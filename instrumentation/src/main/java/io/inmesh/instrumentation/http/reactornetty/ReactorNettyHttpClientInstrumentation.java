@@ -31,12 +31,14 @@ import net.bytebuddy.implementation.FieldAccessor;
  * <p>The call's decision travels with the request (see {@link OutcomeAdvice}): the response head
  * reports the status and gets the route's response header changes.
  *
+ * <p>The route's request changes and a local reply's path are applied to the request head right
+ * before it is written ({@link RequestChangesAdvice}), when all its headers are set.
+ *
  * <p>What this hook point cannot do: the connection is chosen before the request's own headers exist
  * (a {@code send} callback, which is where {@code WebClient} puts them, runs on the connection), so
- * only headers configured on the {@code HttpClient} ({@code headers(...)}) take part in routing;
- * the request line is written from the handler's URI, so route path and header rewrites are not
- * applied, and a local reply (which needs the reply server's path) fails the call with the mesh's
- * message instead of answering with an HTTP response.
+ * only headers configured on the {@code HttpClient} ({@code headers(...)}) take part in routing
+ * decisions; and a local reply for {@code https:} fails the call with the mesh's message (the reply
+ * server speaks plain HTTP).
  */
 public final class ReactorNettyHttpClientInstrumentation implements LibraryInstrumentation {
 
@@ -72,6 +74,8 @@ public final class ReactorNettyHttpClientInstrumentation implements LibraryInstr
                 "io.inmesh.instrumentation.http.reactornetty.RemoteAddressAdvice")
             .advice(named("requestWithBody").and(takesArguments(1)),
                 "io.inmesh.instrumentation.http.reactornetty.OutcomeAdvice$ToOperations")
+            .advice(named("beforeMarkSentHeaders").and(takesArguments(0)),
+                "io.inmesh.instrumentation.http.reactornetty.RequestChangesAdvice")
             .advice(named("onInboundNext").and(takesArguments(2)),
                 "io.inmesh.instrumentation.http.reactornetty.OutcomeAdvice$ResponseHead")
             .advice(named("onInboundClose").and(takesArguments(0))

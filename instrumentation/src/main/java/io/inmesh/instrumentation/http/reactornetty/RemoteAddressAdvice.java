@@ -71,12 +71,13 @@ public final class RemoteAddressAdvice {
     if (decision == null || decision.passThrough()) {
       return;
     }
-    if (decision.isLocalReply()) {
-      // the request line comes from the handler's URI: the reply server's path cannot be sent
+    if (decision.rejected() || (decision.isLocalReply() && !"http".equals(scheme))) {
+      // no reply server, or TLS, which the plain-HTTP reply server cannot answer
       thrown = new ConnectException(decision.rejectMessage());
       return;
     }
-    address = decision.endpoint();
+    // a local reply goes to the reply server, under its own path (RequestChangesAdvice)
+    address = decision.isLocalReply() ? decision.endpointIp() : decision.endpoint();
     if (handler instanceof DecisionCarrier) {
       // a connect attempt that did not get as far as a request (Reactor Netty retries it) ends
       // here; the call's outcome is reported through the request operations (OutcomeAdvice)
