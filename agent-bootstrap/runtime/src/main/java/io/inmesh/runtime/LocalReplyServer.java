@@ -28,8 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * registered just before and served until it expires (a client that retries a 503 by itself, as
  * Apache HttpClient 5 does, must get the same answer again).
  *
- * <p>Deliberately minimal: loopback only, daemon threads, one request per connection
- * ({@code Connection: close}), bounded header size and worker count.
+ * <p>Deliberately minimal: loopback only, daemon threads, one HTTP/1.1 request per connection
+ * ({@code Connection: close}), bounded header size and worker count. A client that speaks
+ * cleartext HTTP/2 with prior knowledge gets its replies over HTTP/2 ({@link H2cReplyConnection}).
  */
 final class LocalReplyServer implements AutoCloseable {
 
@@ -117,18 +118,30 @@ final class LocalReplyServer implements AutoCloseable {
       if (head == null) {
         return;
       }
+      if (head.startsWith("PRI * HTTP/2.0\r\n")) {
+        // cleartext HTTP/2 with prior knowledge: the rest of the preface, then frames
+        byte[] tail = in.readNBytes(H2cReplyConnection.PREFACE_TAIL.length);
+        if (java.util.Arrays.equals(tail, H2cReplyConnection.PREFACE_TAIL)) {
+          new H2cReplyConnection(in, client.getOutputStream(), this::replyFor).serve();
+        }
+        return;
+      }
       String requestLine = head.substring(0, head.indexOf("\r\n"));
       String[] parts = requestLine.split(" ");
-      LocalReply reply = parts.length > 1 ? lookup(parts[1]) : null;
-      if (reply == null) {
-        reply = new LocalReply(503, "-", new String[0], "inmesh: local reply expired");
-      }
-      write(client.getOutputStream(), reply, "HEAD".equals(parts[0]));
+      write(client.getOutputStream(), replyFor(parts.length > 1 ? parts[1] : ""),
+          "HEAD".equals(parts[0]));
     } catch (SocketTimeoutException e) {
       LOG.debug("local reply client sent no request in time");
     } catch (IOException | RuntimeException e) {
       LOG.debug("local reply failed: %s", e);
     }
+  }
+
+  /** The reply registered under a path, or a 503 saying it expired. */
+  private LocalReply replyFor(String path) {
+    LocalReply reply = lookup(path);
+    return reply != null ? reply
+        : new LocalReply(503, "-", new String[0], "inmesh: local reply expired");
   }
 
   private LocalReply lookup(String path) {

@@ -16,7 +16,7 @@ import javax.net.ssl.SSLContext;
  * One version of a service: a real HTTP server on loopback that answers
  * {@code "<version> <Host header>"}, keeps connections alive and counts the connections it accepted.
  */
-public final class Backend implements AutoCloseable {
+public final class Backend implements ServiceBackend {
 
   static {
     // The JDK server otherwise leaves Nagle on, and keep-alive calls then wait for delayed ACKs.

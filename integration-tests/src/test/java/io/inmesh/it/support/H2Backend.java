@@ -3,6 +3,8 @@ package io.inmesh.it.support;
 import java.net.SocketAddress;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -18,13 +20,15 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 /**
  * One version of a service speaking HTTP/1.1 and cleartext HTTP/2 (h2c, by upgrade and with prior
  * knowledge) on one loopback port, as Jetty does. It answers {@code "<version> <authority>
- * <protocol>"} and remembers the client connections (remote ports) that requests came on.
+ * <protocol>"}, echoes what it saw as {@link Backend} does, and remembers the client connections
+ * (remote ports) that requests came on.
  */
-public final class H2Backend implements AutoCloseable {
+public final class H2Backend implements ServiceBackend {
 
   private final Server server;
   private final ServerConnector connector;
   private final Set<SocketAddress> connections = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger requests = new AtomicInteger();
 
   public H2Backend(String version) throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool(16, 2);
@@ -41,7 +45,18 @@ public final class H2Backend implements AutoCloseable {
       @Override
       public boolean handle(Request request, Response response, Callback callback) {
         connections.add(request.getConnectionMetaData().getRemoteSocketAddress());
+        requests.incrementAndGet();
         String authority = request.getHttpURI().getAuthority();
+        // what arrived, as Backend reports it, for tests of the route's request changes
+        String query = request.getHttpURI().getQuery();
+        response.getHeaders().put("x-seen-path",
+            request.getHttpURI().getPath() + (query == null ? "" : "?" + query));
+        for (HttpField field : request.getHeaders()) {
+          String name = field.getLowerCaseName();
+          if (name.startsWith("x-")) {
+            response.getHeaders().add("x-seen-" + name, field.getValue());
+          }
+        }
         String body = version + " " + authority + " "
             + request.getConnectionMetaData().getProtocol();
         response.setStatus(200);
@@ -52,8 +67,14 @@ public final class H2Backend implements AutoCloseable {
     server.start();
   }
 
+  @Override
   public int port() {
     return connector.getLocalPort();
+  }
+
+  @Override
+  public int requests() {
+    return requests.get();
   }
 
   /** The client connections requests arrived on so far. */
@@ -62,7 +83,11 @@ public final class H2Backend implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
-    server.stop();
+  public void close() {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

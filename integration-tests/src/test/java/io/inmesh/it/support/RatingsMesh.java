@@ -28,7 +28,6 @@ import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
 import io.envoyproxy.envoy.config.route.v3.RouteMatch;
 import io.envoyproxy.envoy.config.route.v3.VirtualHost;
 import io.inmesh.examples.controlplane.XdsResources;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.List;
@@ -50,22 +49,32 @@ public final class RatingsMesh implements AutoCloseable {
   private static final String DOWN = clusterName(HOST, PORT, "down");
   private static final String HASHED = clusterName(HOST, PORT, "hashed");
 
-  public final Backend v1;
-  public final Backend mirror;
-  private final Backend[] local = new Backend[3];
-  private final Backend remote;
+  public final ServiceBackend v1;
+  public final ServiceBackend mirror;
+  private final ServiceBackend[] local = new ServiceBackend[3];
+  private final ServiceBackend remote;
   private final int closedPort;
 
-  public RatingsMesh() throws IOException {
-    v1 = new Backend("v1");
-    mirror = new Backend("mirror");
+  /** The service on HTTP/1.1 backends. */
+  public RatingsMesh() throws Exception {
+    this(false);
+  }
+
+  /** @param http2 serve HTTP/1.1 and cleartext HTTP/2 ({@link H2Backend}) */
+  public RatingsMesh(boolean http2) throws Exception {
+    v1 = backend("v1", http2);
+    mirror = backend("mirror", http2);
     for (int i = 0; i < local.length; i++) {
-      local[i] = new Backend("zone-a-" + i);
+      local[i] = backend("zone-a-" + i, http2);
     }
-    remote = new Backend("zone-b");
+    remote = backend("zone-b", http2);
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       closedPort = s.getLocalPort();
     }
+  }
+
+  private static ServiceBackend backend(String version, boolean http2) throws Exception {
+    return http2 ? new H2Backend(version) : new Backend(version);
   }
 
   /**
@@ -139,7 +148,7 @@ public final class RatingsMesh implements AutoCloseable {
         .setLocality(Locality.newBuilder().setRegion("r1").setZone("zone-a"))
         .setLoadBalancingWeight(UInt32Value.of(local.length))
         .setPriority(0);
-    for (Backend b : local) {
+    for (ServiceBackend b : local) {
       zoneA.addLbEndpoints(endpoint(b, localHealth));
     }
     LocalityLbEndpoints zoneB = LocalityLbEndpoints.newBuilder()
@@ -152,7 +161,7 @@ public final class RatingsMesh implements AutoCloseable {
         .addEndpoints(zoneA).addEndpoints(zoneB).build();
   }
 
-  private static LbEndpoint endpoint(Backend backend, HealthStatus health) {
+  private static LbEndpoint endpoint(ServiceBackend backend, HealthStatus health) {
     return LbEndpoint.newBuilder()
         .setEndpoint(Endpoint.newBuilder().setAddress(Address.newBuilder()
             .setSocketAddress(SocketAddress.newBuilder().setAddress("127.0.0.1")
@@ -166,7 +175,7 @@ public final class RatingsMesh implements AutoCloseable {
   public void close() {
     v1.close();
     mirror.close();
-    for (Backend b : local) {
+    for (ServiceBackend b : local) {
       b.close();
     }
     remote.close();

@@ -115,7 +115,9 @@ public final class MeshRoute {
       }
     }
     if (mutation.authority() != null) {
-      request.setHeader("Host", mutation.authority());
+      // the request's authority, not a Host header: HttpClient writes it as Host over HTTP/1.1
+      // and as :authority over HTTP/2, where a Host header is refused
+      request.setAuthority(authority(mutation.authority()));
     }
     for (int i = 0; i < mutation.setCount(); i++) {
       request.setHeader(mutation.setName(i), mutation.setValue(i));
@@ -141,6 +143,20 @@ public final class MeshRoute {
         response.addHeader(e.getKey(), value);
       }
     }
+  }
+
+  /** {@code host[:port]} (IPv6 in brackets) as a URI authority. */
+  private static URIAuthority authority(String hostAndPort) {
+    int colon = hostAndPort.lastIndexOf(':');
+    if (colon > 0 && colon > hostAndPort.lastIndexOf(']')) {
+      try {
+        return new URIAuthority(hostAndPort.substring(0, colon),
+            Integer.parseInt(hostAndPort.substring(colon + 1)));
+      } catch (NumberFormatException notAPort) {
+        return new URIAuthority(hostAndPort);
+      }
+    }
+    return new URIAuthority(hostAndPort);
   }
 
   public Decision decision() {

@@ -1,0 +1,15 @@
+package io.inmesh.it.support;
+
+/**
+ * One pod of a test service on loopback: it answers {@code "<version> <authority>"} (and maybe
+ * more), echoes what it saw in {@code x-seen-*} response headers and counts requests.
+ */
+public interface ServiceBackend extends AutoCloseable {
+
+  int port();
+
+  int requests();
+
+  @Override
+  void close();
+}
