@@ -3,7 +3,12 @@ package io.inmesh.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import io.envoyproxy.envoy.config.core.v3.Metadata;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.inmesh.examples.controlplane.LocalControlPlane;
+import io.inmesh.examples.controlplane.XdsResources;
 import io.inmesh.it.apps.HttpProbe;
 import io.inmesh.it.support.AgentJvm;
 import io.inmesh.it.support.Bootstraps;
@@ -48,7 +53,7 @@ class TelemetryIT {
   void start(@TempDir Path dir) throws Exception {
     mesh = new ReviewsMesh();
     controlPlane = LocalControlPlane.onLoopback().start();
-    controlPlane.setResources("1", mesh.split(100, 0));
+    controlPlane.setResources("1", withIstioWorkloads(mesh.split(100, 0)));
     accessLog = dir.resolve("access.log");
     app = AgentJvm.start(AgentJvm.meshArgs(Bootstraps.pilotAgentShaped(dir,
         controlPlane.serverUri())) + ",access_log=" + accessLog, Map.of(),
@@ -74,6 +79,25 @@ class TelemetryIT {
     app.close();
     controlPlane.close();
     mesh.close();
+  }
+
+  /**
+   * Every endpoint with the {@code istio} filter metadata istiod writes into EDS for a Kubernetes
+   * pod of the reviews service: {@code name;namespace;canonical-service;revision;cluster}.
+   */
+  private static XdsResources withIstioWorkloads(XdsResources resources) {
+    Metadata istio = Metadata.newBuilder().putFilterMetadata("istio", Struct.newBuilder()
+        .putFields("workload", Value.newBuilder()
+            .setStringValue("reviews-v1;default;reviews;v1;Kubernetes").build())
+        .build()).build();
+    List<ClusterLoadAssignment> endpoints = resources.endpoints().stream().map(cla -> {
+      ClusterLoadAssignment.Builder b = cla.toBuilder();
+      b.getEndpointsBuilderList().forEach(locality -> locality.getLbEndpointsBuilderList()
+          .forEach(lb -> lb.setMetadata(istio)));
+      return b.build();
+    }).toList();
+    return new XdsResources(resources.listeners(), resources.routes(), resources.clusters(),
+        endpoints);
   }
 
   private static String get(String address, String path) throws Exception {
@@ -105,10 +129,29 @@ class TelemetryIT {
     assertTrue(line.contains("destination_service_name=\"reviews\""), line);
     assertTrue(line.contains("destination_service_namespace=\"default\""), line);
     assertTrue(line.contains("destination_version=\"v1\""), line);
+    // from the endpoints' istio metadata
+    assertTrue(line.contains("destination_workload=\"reviews-v1\""), line);
+    assertTrue(line.contains("destination_workload_namespace=\"default\""), line);
+    assertTrue(line.contains("destination_canonical_service=\"reviews\""), line);
+    assertTrue(line.contains("destination_canonical_revision=\"v1\""), line);
+    assertTrue(line.contains("destination_cluster=\"Kubernetes\""), line);
     assertTrue(line.contains("source_workload=\"productpage-v1\""), line);
     assertTrue(line.contains("source_canonical_service=\"productpage\""), line);
     assertTrue(line.contains("request_protocol=\"http\""), line);
     assertTrue(scrape.contains("istio_request_duration_milliseconds_bucket"), scrape);
+  }
+
+  @Test
+  void theAgentsOwnHealthIsInTheScrape() throws Exception {
+    app.call("jdk", 1, ReviewsMesh.URL);
+    // a collection in the application's JVM must not take the gauges' sources away
+    app.send("gc");
+    app.await("GC", 10);
+    String scrape = get(metrics, "/stats/prometheus");
+    assertTrue(scrape.contains("inmesh_xds_connected 1.0"), scrape);
+    assertTrue(Pattern.compile("inmesh_xds_resources\\{type=\"listener\"} [1-9]")
+        .matcher(scrape).find(), scrape);
+    assertTrue(!scrape.contains("NaN"), scrape);
   }
 
   @Test

@@ -4,7 +4,6 @@ import io.inmesh.policies.log.AgentLog;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.Instant;
@@ -18,8 +17,9 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One JSON line per call with Envoy's access log field names, written by a daemon thread in
- * batches. {@link #onCall} only filters and enqueues: when the queue is full the line is dropped
- * and counted, so a slow disk or a blocked stdout never slows the application.
+ * batches to a stream, a file or an HTTP collector ({@link HecSink}). {@link #onCall} only
+ * filters and enqueues: when the queue is full the line is dropped and counted, so a slow disk,
+ * a blocked stdout or a collector that is down never slows the application.
  */
 public final class AccessLog implements CallListener, AutoCloseable {
 
@@ -30,25 +30,24 @@ public final class AccessLog implements CallListener, AutoCloseable {
 
   private final AccessLogConfig config;
   private final BlockingQueue<CallRecord> queue;
-  private final OutputStream out;
-  private final boolean closeOut;
+  private final AccessLogSink sink;
   private final LongAdder dropped = new LongAdder();
   private final LongAdder written = new LongAdder();
   private final Thread writer;
   private volatile boolean closed;
 
-  private AccessLog(AccessLogConfig config, OutputStream out, boolean closeOut) {
+  AccessLog(AccessLogConfig config, AccessLogSink sink) {
     this.config = config;
     this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
-    this.out = out;
-    this.closeOut = closeOut;
+    this.sink = sink;
     this.writer = new Thread(this::drain, "inmesh-access-log");
     writer.setDaemon(true);
     writer.start();
   }
 
   /**
-   * Opens the configured target; null when the log is off or the file cannot be opened (logged).
+   * Opens the configured target; null when the log is off, the file cannot be opened or the
+   * collector's URL is malformed (logged).
    */
   public static AccessLog open(AccessLogConfig config) {
     if (config == null || !config.enabled()) {
@@ -56,22 +55,26 @@ public final class AccessLog implements CallListener, AutoCloseable {
     }
     String target = config.target();
     try {
+      if (config.collector()) {
+        return new AccessLog(config, HecSink.open(config));
+      }
       if ("stdout".equals(target)) {
-        return new AccessLog(config, System.out, false);
+        return new AccessLog(config, new StreamSink(System.out, false));
       }
       if ("stderr".equals(target)) {
-        return new AccessLog(config, System.err, false);
+        return new AccessLog(config, new StreamSink(System.err, false));
       }
-      return new AccessLog(config, new FileOutputStream(target, true), true);
-    } catch (IOException e) {
-      LOG.warn(e, "cannot open the access log %s; access logging is off", target);
+      return new AccessLog(config, new StreamSink(new FileOutputStream(target, true), true));
+    } catch (IOException | IllegalArgumentException e) {
+      LOG.warn("cannot open the access log %s (%s); access logging is off", target,
+          e.getMessage());
       return null;
     }
   }
 
   /** Writes to this stream (tests, custom sinks); the stream is not closed. */
   public static AccessLog to(AccessLogConfig config, OutputStream out) {
-    return new AccessLog(config, out, false);
+    return new AccessLog(config, new StreamSink(out, false));
   }
 
   @Override
@@ -88,19 +91,21 @@ public final class AccessLog implements CallListener, AutoCloseable {
     }
   }
 
-  /** Lines dropped because the queue was full. */
+  /**
+   * Lines dropped: the queue was full, or their batch could not be written (a collector that
+   * still failed after its retries).
+   */
   public long dropped() {
     return dropped.sum();
   }
 
-  /** Lines written so far. */
+  /** Lines written (or accepted by the collector) so far. */
   public long written() {
     return written.sum();
   }
 
   private void drain() {
     List<CallRecord> batch = new ArrayList<>(BATCH);
-    StringBuilder text = new StringBuilder(BATCH * 512);
     while (true) {
       try {
         CallRecord first = queue.poll(200, TimeUnit.MILLISECONDS);
@@ -112,25 +117,24 @@ public final class AccessLog implements CallListener, AutoCloseable {
         }
         batch.add(first);
         queue.drainTo(batch, BATCH - 1);
-        for (CallRecord c : batch) {
-          line(text, c);
-        }
-        out.write(text.toString().getBytes(StandardCharsets.UTF_8));
-        out.flush();
+        sink.write(batch);
         written.add(batch.size());
       } catch (InterruptedException e) {
         return;
       } catch (IOException | RuntimeException e) {
+        dropped.add(batch.size());
         LOG.debug("access log write failed: %s", e);
       } finally {
         batch.clear();
-        text.setLength(0);
       }
     }
   }
 
-  /** Envoy's field names; a value Envoy would print as {@code -} is null. */
-  static void line(StringBuilder text, CallRecord c) {
+  /**
+   * The call as one JSON object with Envoy's field names; a value Envoy would print as {@code -}
+   * is null.
+   */
+  static void event(StringBuilder text, CallRecord c) {
     Json j = new Json(text);
     long durationMs = c.durationNanos() / 1_000_000;
     j.beginObject()
@@ -153,14 +157,16 @@ public final class AccessLog implements CallListener, AutoCloseable {
         .field("upstream_cluster", c.cluster())
         .field("upstream_transport_failure_reason", c.failure())
         .field("authority", c.authority())
-        .field("request_id", null)
+        .field("request_id", c.requestId())
         .field("route_name", c.routeName())
-        .field("trace_id", null)
+        .field("trace_id", c.traceId())
         .endObject();
-    text.append('\n');
   }
 
-  /** Stops taking lines, writes what is queued (up to a second), closes a file target. */
+  /**
+   * Stops taking lines, writes what is queued (up to a second), then closes a file target and
+   * stops a collector's retries.
+   */
   @Override
   public void close() {
     closed = true;
@@ -169,13 +175,12 @@ public final class AccessLog implements CallListener, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    if (closeOut) {
-      try {
-        out.close();
-      } catch (IOException e) {
-        LOG.debug("closing the access log failed: %s", e);
-      }
-    }
+    sink.close();
+  }
+
+  /** POST attempts the HTTP collector failed (each retry counts); 0 for a stream or a file. */
+  public long failedPosts() {
+    return sink instanceof HecSink hec ? hec.failedPosts() : 0;
   }
 
 }

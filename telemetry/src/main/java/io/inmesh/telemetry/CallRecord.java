@@ -23,6 +23,12 @@ package io.inmesh.telemetry;
  * @param durationNanos from the decision to the outcome
  * @param requestBytes request body bytes when known, else -1
  * @param responseBytes response body bytes when known, else -1
+ * @param peerPrincipal the server's SPIFFE ID when the call went over the mesh's mutual TLS
+ *     ({@code spiffe://cluster.local/ns/default/sa/bookinfo-reviews}), or null for plaintext
+ * @param traceId the trace id (32 hex digits) of the call's client span, or null when the mesh
+ *     recorded no span (the access log's {@code trace_id}, Envoy's {@code %TRACE_ID%})
+ * @param requestId the request's {@code x-request-id} as the span read it, or null (the access
+ *     log's {@code request_id}, Envoy's {@code %REQ(X-REQUEST-ID)%})
  */
 public record CallRecord(
     String protocol,
@@ -39,4 +45,33 @@ public record CallRecord(
     long startEpochMillis,
     long durationNanos,
     long requestBytes,
-    long responseBytes) {}
+    long responseBytes,
+    String peerPrincipal,
+    String traceId,
+    String requestId) {
+
+  /** A call without a client span. */
+  public CallRecord(String protocol, String method, String authority, String path, String target,
+      String routeName, String cluster, String upstreamHost, int responseCode,
+      String responseFlags, String failure, long startEpochMillis, long durationNanos,
+      long requestBytes, long responseBytes, String peerPrincipal) {
+    this(protocol, method, authority, path, target, routeName, cluster, upstreamHost,
+        responseCode, responseFlags, failure, startEpochMillis, durationNanos, requestBytes,
+        responseBytes, peerPrincipal, null, null);
+  }
+
+  /** A call without the mesh's mutual TLS. */
+  public CallRecord(String protocol, String method, String authority, String path, String target,
+      String routeName, String cluster, String upstreamHost, int responseCode,
+      String responseFlags, String failure, long startEpochMillis, long durationNanos,
+      long requestBytes, long responseBytes) {
+    this(protocol, method, authority, path, target, routeName, cluster, upstreamHost,
+        responseCode, responseFlags, failure, startEpochMillis, durationNanos, requestBytes,
+        responseBytes, null);
+  }
+
+  /** True when the call went over the mesh's mutual TLS. */
+  public boolean mutualTls() {
+    return peerPrincipal != null;
+  }
+}

@@ -73,6 +73,12 @@ record Destination(String service, String serviceName, String serviceNamespace,
     return authority;
   }
 
+  /** These labels with the server's verified identity ({@code destination_principal}). */
+  Destination withPrincipal(String peer) {
+    return new Destination(service, serviceName, serviceNamespace, workload, workloadNamespace,
+        peer, app, version, canonicalService, canonicalRevision, cluster);
+  }
+
   /** These labels with the endpoint's workload; Istio's app and version are its canonical ones. */
   Destination with(DestinationWorkload w) {
     if (w == null) {

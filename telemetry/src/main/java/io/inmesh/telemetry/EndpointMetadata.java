@@ -1,9 +1,8 @@
 package io.inmesh.telemetry;
 
 /**
- * Looks up the Istio workload metadata of the endpoint a call went to. The xDS model does not carry
- * endpoint metadata yet; the runtime passes {@link #NONE} until it does. Called once per call:
- * must be a cheap lookup.
+ * Looks up the Istio workload metadata of the endpoint a call went to (the runtime's comes from the
+ * live snapshot's EDS endpoints). Called once per call: must be a cheap lookup.
  */
 @FunctionalInterface
 public interface EndpointMetadata {

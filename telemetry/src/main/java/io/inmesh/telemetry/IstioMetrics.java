@@ -52,13 +52,14 @@ public final class IstioMetrics implements CallListener {
       RESPONSE_BYTES, "istio_tcp_sent_bytes", "istio_tcp_received_bytes",
       "istio_tcp_connections_opened", "istio_tcp_connections_closed", "inmesh_xds_connected",
       "inmesh_xds_config_version", "inmesh_xds_nacks", "inmesh_xds_resources",
-      "inmesh_local_replies", "inmesh_metrics_dropped", "inmesh_access_log_dropped");
+      "inmesh_local_replies", "inmesh_metrics_dropped", "inmesh_access_log_dropped",
+      "inmesh_access_log_written", "inmesh_access_log_failed_posts");
 
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
   /** The labels of one series beyond the source labels, which are fixed. */
   private record SeriesKey(Destination destination, String protocol, int responseCode,
-      String responseFlags) {}
+      String responseFlags, boolean mutualTls) {}
 
   private record TcpKey(Destination destination, String responseFlags) {}
 
@@ -122,13 +123,17 @@ public final class IstioMetrics implements CallListener {
 
   private void record(CallRecord call) {
     Destination destination = destination(call.cluster(), call.target(), call.upstreamHost());
+    if (call.mutualTls()) {
+      destination = destination.withPrincipal(call.peerPrincipal());
+    }
     String flags = call.responseFlags() == null || call.responseFlags().isEmpty()
         ? "-" : call.responseFlags();
     String protocol = call.protocol() == null ? "http" : call.protocol();
     if (call.upstreamHost() == null && call.responseCode() > 0) {
       localReply(flags);
     }
-    SeriesKey key = new SeriesKey(destination, protocol, call.responseCode(), flags);
+    SeriesKey key = new SeriesKey(destination, protocol, call.responseCode(), flags,
+        call.mutualTls());
     Series s = series.get(key);
     if (s == null) {
       if (series.size() >= maxSeries) {
@@ -228,8 +233,9 @@ public final class IstioMetrics implements CallListener {
         // Envoy leaves it empty for calls that are not gRPC; the runtime reports no gRPC yet.
         "grpc_response_status", "",
         "response_flags", key.responseFlags(),
-        // A source reporter does not know the server's policy: Istio reports unknown too.
-        "connection_security_policy", "unknown");
+        // mutual_tls when the mesh's mTLS carried the call (the issue asks the source side to
+        // say so); otherwise unknown, as Istio's source reporter says for plaintext
+        "connection_security_policy", key.mutualTls() ? "mutual_tls" : "unknown");
     return new Series(
         Counter.builder(REQUESTS).description("Requests").tags(tags).register(registry),
         histogram(DURATION, "Request duration in milliseconds", tags),
@@ -258,12 +264,22 @@ public final class IstioMetrics implements CallListener {
         .serviceLevelObjectives(BUCKETS).register(registry);
   }
 
-  /** Registers the agent's health gauges, read from the runtime on every scrape. */
+  private volatile AgentHealth health;
+
+  /**
+   * Registers the agent's health gauges, read from the runtime on every scrape. Held strongly:
+   * Micrometer keeps a gauge's object only weakly by default, and the suppliers handed over here
+   * have no other owner, so the gauges would read NaN after the first collection.
+   */
   public void bindHealth(AgentHealth health) {
+    // the counter below has no strong-reference option: held here for it
+    this.health = health;
     Gauge.builder("inmesh_xds_connected", health.xdsConnected(), h -> h.getAsBoolean() ? 1 : 0)
-        .description("1 while the ADS stream to the control plane is up").register(registry);
+        .description("1 while the ADS stream to the control plane is up").strongReference(true)
+        .register(registry);
     Gauge.builder("inmesh_xds_config_version", health.configVersion(), v -> v.getAsLong())
-        .description("Version of the published mesh snapshot").register(registry);
+        .description("Version of the published mesh snapshot").strongReference(true)
+        .register(registry);
     FunctionCounter.builder("inmesh_xds_nacks_total", health.nacks(), n -> n.getAsLong())
         .description("xDS responses rejected (NACKed)").register(registry);
     for (String type : AgentHealth.RESOURCE_TYPES) {
@@ -271,14 +287,22 @@ public final class IstioMetrics implements CallListener {
         Map<String, Integer> m = r.get();
         Integer n = m == null ? null : m.get(type);
         return n == null ? 0 : n;
-      }).description("xDS resources held, by type").tag("type", type).register(registry);
+      }).description("xDS resources held, by type").tag("type", type).strongReference(true)
+          .register(registry);
     }
   }
 
-  /** Exposes a drop counter (the access log's) in the scrape. */
+  /** Exposes the access log's counts (dropped, written, failed collector POSTs) in the scrape. */
   void bindAccessLogDrops(AccessLog log) {
     FunctionCounter.builder("inmesh_access_log_dropped_total", log, AccessLog::dropped)
-        .description("Access log lines dropped because the queue was full").register(registry);
+        .description("Access log lines dropped: the queue was full, or the collector still"
+            + " failed after retries").register(registry);
+    FunctionCounter.builder("inmesh_access_log_written_total", log, AccessLog::written)
+        .description("Access log lines written, or accepted by the collector")
+        .register(registry);
+    FunctionCounter.builder("inmesh_access_log_failed_posts_total", log, AccessLog::failedPosts)
+        .description("Access log collector POSTs that failed (each retry counts)")
+        .register(registry);
   }
 
   /** Series currently held (request metrics). */

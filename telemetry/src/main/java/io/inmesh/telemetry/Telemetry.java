@@ -7,7 +7,7 @@ import java.util.function.Supplier;
 
 /**
  * The telemetry the agent runtime starts once: Istio metrics, the access log, the Prometheus
- * listener and the admin server. The runtime feeds every finished call to {@link #listener()}.
+ * listener, the admin server, and client spans when tracing is on. The runtime feeds every finished call to {@link #listener()}.
  * Nothing here is fatal: a listener that cannot bind or a log file that cannot be opened is
  * logged and left out.
  */
@@ -20,6 +20,7 @@ public final class Telemetry implements AutoCloseable {
   private final MetricsServer metricsServer;
   private final AdminServer adminServer;
   private final CallListener listener;
+  private volatile AutoCloseable tracing;
 
   private Telemetry(IstioMetrics metrics, AccessLog accessLog, MetricsServer metricsServer,
       AdminServer adminServer) {
@@ -86,8 +87,21 @@ public final class Telemetry implements AutoCloseable {
     return adminServer == null ? null : adminServer.address();
   }
 
+  /** Hands over the client spans ({@code trace.ClientSpans}), flushed and closed with the rest. */
+  public void tracing(AutoCloseable clientSpans) {
+    this.tracing = clientSpans;
+  }
+
   @Override
   public void close() {
+    AutoCloseable t = tracing;
+    if (t != null) {
+      try {
+        t.close();
+      } catch (Exception e) {
+        LOG.warn(e, "client spans did not close");
+      }
+    }
     if (adminServer != null) {
       adminServer.close();
     }

@@ -110,6 +110,24 @@ class MetricsScrapeTest {
   }
 
   @Test
+  void mutualTlsCallsSayMutualTlsAndTheServersIdentity() {
+    IstioMetrics metrics = new IstioMetrics(SOURCE, EndpointMetadata.NONE);
+    CallRecord plain = Calls.ok(Calls.REVIEWS_V1, 200, 1, 1, 1);
+    metrics.onCall(plain);
+    String reviews = "spiffe://cluster.local/ns/default/sa/bookinfo-reviews";
+    metrics.onCall(new CallRecord(plain.protocol(), plain.method(), plain.authority(),
+        plain.path(), plain.target(), plain.routeName(), plain.cluster(), plain.upstreamHost(),
+        200, "-", null, plain.startEpochMillis(), plain.durationNanos(), 1, 1, reviews));
+    List<String> lines = metrics.scrape().lines()
+        .filter(l -> l.startsWith("istio_requests_total{")).toList();
+    assertEquals(2, lines.size(), lines.toString());
+    assertTrue(lines.stream().anyMatch(l -> l.contains("connection_security_policy=\"mutual_tls\"")
+        && l.contains("destination_principal=\"" + reviews + "\"")), lines.toString());
+    assertTrue(lines.stream().anyMatch(l -> l.contains("connection_security_policy=\"unknown\"")
+        && l.contains("destination_principal=\"unknown\"")), lines.toString());
+  }
+
+  @Test
   void endpointWorkloadFillsDestinationLabels() {
     IstioMetrics metrics = new IstioMetrics(SOURCE,
         (cluster, host) -> DestinationWorkload.parse("reviews-v2;default;reviews;;Kubernetes"));

@@ -18,7 +18,7 @@ public final class Decision {
 
   /** Stored by advice on a request the mesh leaves alone, so it is not asked twice. */
   public static final Decision PASS_THROUGH =
-      new Decision(null, null, null, 0, "-", "pass-through", null, null, null);
+      new Decision(null, null, null, 0, "-", "pass-through", null, null, null, null);
 
   private static final AtomicIntegerFieldUpdater<Decision> COMPLETED =
       AtomicIntegerFieldUpdater.newUpdater(Decision.class, "completed");
@@ -32,12 +32,14 @@ public final class Decision {
   private final RequestMutation mutation;
   private final Object callState;
   private final Function<Object, Object> responseRewrite;
+  private final MeshTls tls;
   private final long startNanos = System.nanoTime();
   private volatile int completed;
 
   private Decision(InetSocketAddress endpoint, InetSocketAddress endpointIp, String replyPath,
       int replyStatus, String responseFlags, String detail, RequestMutation mutation,
-      Object callState, Function<Object, Object> responseRewrite) {
+      Object callState, Function<Object, Object> responseRewrite, MeshTls tls) {
+    this.tls = tls;
     this.endpoint = endpoint;
     this.endpointIp = endpointIp;
     this.replyPath = replyPath;
@@ -71,8 +73,18 @@ public final class Decision {
   public static Decision route(InetSocketAddress endpoint, InetSocketAddress endpointIp,
       RequestMutation mutation, String detail, Object callState,
       Function<Object, Object> responseRewrite) {
+    return route(endpoint, endpointIp, mutation, detail, callState, responseRewrite, null);
+  }
+
+  /**
+   * @param tls the TLS the cluster requires, which the client must open to the endpoint whatever
+   *     scheme the application wrote (see {@link #tls()}), or null
+   */
+  public static Decision route(InetSocketAddress endpoint, InetSocketAddress endpointIp,
+      RequestMutation mutation, String detail, Object callState,
+      Function<Object, Object> responseRewrite, MeshTls tls) {
     return new Decision(endpoint, endpointIp, null, 0, "-", detail, mutation, callState,
-        responseRewrite);
+        responseRewrite, tls);
   }
 
   /**
@@ -84,7 +96,7 @@ public final class Decision {
   public static Decision localReply(InetSocketAddress replyServer, String replyPath, int status,
       String responseFlags, String detail, Object callState) {
     return new Decision(null, replyServer, replyServer == null ? null : replyPath, status,
-        responseFlags, detail, null, callState, null);
+        responseFlags, detail, null, callState, null, null);
   }
 
   /** True for {@link #PASS_THROUGH}: the call proceeds as the application wrote it. */
@@ -110,6 +122,14 @@ public final class Decision {
   /** The address to dial as a bare IP and port: the endpoint, or the local reply server. */
   public InetSocketAddress endpointIp() {
     return endpointIp;
+  }
+
+  /**
+   * The TLS the cluster requires for a routed plain-HTTP call, or null: the client opens TLS with
+   * it to {@link #endpointIp()} and never sends the call in plaintext.
+   */
+  public MeshTls tls() {
+    return tls;
   }
 
   /** The reply server's path for this call's local reply, or null. */

@@ -14,6 +14,19 @@ public final class MeshRequest {
   /** The protocols a request can come from. */
   public static final String HTTP = "http";
 
+  /**
+   * Capability: the advice reports the call's end through {@link Decision#complete}, which lets
+   * the mesh count the call as active meanwhile (LEAST_REQUEST balancing, breakers).
+   */
+  public static final int REPORTS_OUTCOME = 1;
+
+  /**
+   * Capability: the advice opens the TLS a cluster requires ({@link Decision#tls()}) under a call
+   * the application wrote as plain HTTP. Without it, a call to such a cluster is refused (503
+   * {@code UF}) rather than sent in plaintext.
+   */
+  public static final int OPENS_MESH_TLS = 2;
+
   private final String protocol;
   private final String scheme;
   private final String host;
@@ -21,7 +34,7 @@ public final class MeshRequest {
   private final String path;
   private final String method;
   private final Map<String, List<String>> headers;
-  private final boolean reportsOutcome;
+  private final int capabilities;
 
   /**
    * @param protocol {@link #HTTP}, ...
@@ -37,14 +50,16 @@ public final class MeshRequest {
     this(protocol, scheme, host, port, path, method, headers, false);
   }
 
-  /**
-   * @param reportsOutcome true when the advice reports the call's end through
-   *     {@link Decision#complete}, which lets the mesh count the call as active meanwhile
-   *     (LEAST_REQUEST balancing, breakers)
-   */
+  /** @param reportsOutcome true for {@link #REPORTS_OUTCOME} */
   public MeshRequest(String protocol, String scheme, String host, int port, String path,
       String method, Map<String, List<String>> headers, boolean reportsOutcome) {
-    this.reportsOutcome = reportsOutcome;
+    this(protocol, scheme, host, port, path, method, headers, reportsOutcome ? REPORTS_OUTCOME : 0);
+  }
+
+  /** @param capabilities what the advice does for the call: {@link #REPORTS_OUTCOME}, ... */
+  public MeshRequest(String protocol, String scheme, String host, int port, String path,
+      String method, Map<String, List<String>> headers, int capabilities) {
+    this.capabilities = capabilities;
     this.protocol = protocol;
     this.scheme = scheme;
     this.host = host;
@@ -82,9 +97,14 @@ public final class MeshRequest {
     return headers;
   }
 
-  /** True when the call's outcome will be reported (see the constructor). */
+  /** True when the call's outcome will be reported ({@link #REPORTS_OUTCOME}). */
   public boolean reportsOutcome() {
-    return reportsOutcome;
+    return (capabilities & REPORTS_OUTCOME) != 0;
+  }
+
+  /** True when the client opens the TLS a cluster requires ({@link #OPENS_MESH_TLS}). */
+  public boolean opensMeshTls() {
+    return (capabilities & OPENS_MESH_TLS) != 0;
   }
 
   /** A URL's port, or the default for its scheme when the URL has none (-1). */

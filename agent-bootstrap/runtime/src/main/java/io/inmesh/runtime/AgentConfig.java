@@ -27,12 +27,15 @@ public record AgentConfig(
     String metrics,
     String accessLog,
     String accessLogStatus,
-    double accessLogSample) {
+    double accessLogSample,
+    String accessLogToken,
+    String tracing) {
 
   /** Every key the agent reads, in the order they are logged. */
   static final List<String> KEYS = List.of("enabled", "bootstrap", "log_level",
       "resource_timeout_ms", "max_targets", "exclude_hosts", "exclude_cidrs", "exclude_ports",
-      "telemetry", "admin", "metrics", "access_log", "access_log_status", "access_log_sample");
+      "telemetry", "admin", "metrics", "access_log", "access_log_status", "access_log_sample",
+      "access_log_token", "tracing");
 
   public static AgentConfig from(String agentArgs, Map<String, String> env) {
     Map<String, String> args = parseArgs(agentArgs);
@@ -65,7 +68,9 @@ public record AgentConfig(
         values.getOrDefault("metrics", "0.0.0.0:15090"),
         values.getOrDefault("access_log", "off"),
         values.getOrDefault("access_log_status", ""),
-        fraction(values, "access_log_sample"));
+        fraction(values, "access_log_sample"),
+        values.get("access_log_token"),
+        values.getOrDefault("tracing", "auto"));
   }
 
   private static double fraction(Map<String, String> values, String key) {
@@ -124,7 +129,13 @@ public record AgentConfig(
     }
   }
 
-  /** The one line logged at start. */
+  /** {@link #describe()}: the access log token is a secret and never printed. */
+  @Override
+  public String toString() {
+    return describe();
+  }
+
+  /** The one line logged at start (never the access log token). */
   public String describe() {
     return "enabled=" + enabled
         + " bootstrap=" + (bootstrap == null ? "(from GRPC_XDS_BOOTSTRAP*)" : bootstrap)
@@ -134,6 +145,6 @@ public record AgentConfig(
         + " " + exclusions.describe()
         + " telemetry=" + telemetry
         + (telemetry ? " admin=" + admin + " metrics=" + metrics + " access_log=" + accessLog
-            : "");
+            + " tracing=" + tracing : "");
   }
 }

@@ -59,6 +59,9 @@ public final class AgentRuntime {
       BootstrapApiInjection.run(inst, agentJar, appendBootstrapApi);
       MeshRuntime runtime = MeshActivation.activate(inst, AgentRuntime.class.getClassLoader(),
           source, config, instanceIp(bootstrap.get()));
+      // before the xDS client connects, so no routed call can miss it; files are read on first use
+      runtime.tls(new io.inmesh.runtime.tls.ClientTlsContexts(
+          bootstrap.get().certificateProviders()));
       // Connect after instrumenting: the client's class loading then overlaps the application's
       // start instead of competing with premain for the CPU; telemetry follows on that thread.
       Bootstrap found = bootstrap.get();

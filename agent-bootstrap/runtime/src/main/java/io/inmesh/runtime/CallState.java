@@ -5,6 +5,7 @@ import io.inmesh.policies.CallGuard;
 import io.inmesh.policies.Routing;
 import io.inmesh.policies.cluster.ActiveRequests;
 import io.inmesh.policies.cluster.Host;
+import io.inmesh.telemetry.trace.ClientSpan;
 
 /**
  * What the runtime keeps with a decision until its call completes: the request as the application
@@ -12,6 +13,7 @@ import io.inmesh.policies.cluster.Host;
  * decision raised and the outcome lowers, and the call's guard (breakers, outlier detection),
  * which the outcome settles. {@code routing} (routed calls only) carries the route's timeouts and
  * retry policy for clients whose retries the runtime drives ({@link ResilientJdkCall}).
+ * {@code span} is the call's client span when tracing is on, else null.
  */
 record CallState(
     MeshRequest request,
@@ -24,13 +26,22 @@ record CallState(
     long startEpochMillis,
     CallGuard guard,
     Host host,
-    Routing routing) {
+    Routing routing,
+    ClientSpan span) {
+
+  /** A routed call without a span. */
+  CallState(MeshRequest request, String target, String routeName, String cluster,
+      String upstreamHost, String responseFlags, ActiveRequests activeRequests,
+      long startEpochMillis, CallGuard guard, Host host, Routing routing) {
+    this(request, target, routeName, cluster, upstreamHost, responseFlags, activeRequests,
+        startEpochMillis, guard, host, routing, null);
+  }
 
   /** A call the runtime does not route further (local replies, re-sent attempts). */
   CallState(MeshRequest request, String target, String routeName, String cluster,
       String upstreamHost, String responseFlags, ActiveRequests activeRequests,
       long startEpochMillis, CallGuard guard, Host host) {
     this(request, target, routeName, cluster, upstreamHost, responseFlags, activeRequests,
-        startEpochMillis, guard, host, null);
+        startEpochMillis, guard, host, null, null);
   }
 }

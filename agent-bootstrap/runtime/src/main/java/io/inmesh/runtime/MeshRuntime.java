@@ -15,8 +15,13 @@ import io.inmesh.policies.cluster.Host;
 import io.inmesh.policies.header.Header;
 import io.inmesh.policies.log.AgentLog;
 import io.inmesh.policies.route.RouteTable;
+import io.inmesh.policies.MeshSnapshot;
+import io.inmesh.runtime.tls.ClientTls;
+import io.inmesh.runtime.tls.ClientTlsContexts;
 import io.inmesh.telemetry.CallListener;
 import io.inmesh.telemetry.CallRecord;
+import io.inmesh.telemetry.trace.ClientSpan;
+import io.inmesh.telemetry.trace.ClientSpans;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -41,7 +46,10 @@ final class MeshRuntime implements MeshHandler {
   private final LocalReplyServer replies;
   private final String sourceIp;
   private volatile List<CallListener> listeners;
+  /** Client spans, or null while tracing is off (then a call pays one volatile read). */
+  private volatile ClientSpans spans;
   private final MirrorSender mirrors = new MirrorSender();
+  private final UpstreamTlsStep upstreamTls = new UpstreamTlsStep();
   private final AtomicBoolean failureLogged = new AtomicBoolean();
   private final Map<String, InetAddress> endpointIps = new ConcurrentHashMap<>();
   private static final int MAX_CACHED_IPS = 100_000;
@@ -73,15 +81,16 @@ final class MeshRuntime implements MeshHandler {
     }
     HttpRequestView view = new HttpRequestView(request, authority(request), sourceIp);
     long now = System.nanoTime();
-    Routing routing = Router.startCall(source.snapshot(), table, view, RandomSource.threadLocal(),
-        now);
+    MeshSnapshot snapshot = source.snapshot();
+    Routing routing = Router.startCall(snapshot, table, view, RandomSource.threadLocal(), now);
+    ClientSpan span = spans == null ? null : startSpan(view, host, port, table);
     if (routing.fault() != null && routing.fault().delayNanos() > 0) {
       // Envoy's fault filter holds the request this long before it goes on (flag DI).
       LockSupport.parkNanos(routing.fault().delayNanos());
     }
     String detail = target + " route=" + routing.route() + " cluster=" + routing.cluster();
     if (routing.result() != Routing.Result.ROUTED) {
-      return localReply(request, target, routing, detail);
+      return localReply(request, target, routing, detail, span);
     }
     CallGuard guard = routing.guard();
     if (guard != null && !request.reportsOutcome()) {
@@ -95,7 +104,18 @@ final class MeshRuntime implements MeshHandler {
     if (ip == null) {
       return localReply(request, target, new Routing(Routing.Result.NO_HEALTHY_UPSTREAM,
           routing.route(), routing.cluster(), null), detail + ": endpoint " + endpoint.address()
-          + " does not resolve");
+          + " does not resolve", span);
+    }
+    ClientTls tls;
+    try {
+      tls = upstreamTls.forCall(snapshot, routing.cluster(), request);
+    } catch (UpstreamTlsStep.Unavailable e) {
+      if (guard != null) {
+        // not the upstream's fault: neither retried nor counted against the host
+        guard.onOutcome(CallOutcome.CANCELLED, routing.host(), null, false, now);
+      }
+      return localReply(request, target, new Routing(Routing.Result.NO_HEALTHY_UPSTREAM,
+          routing.route(), routing.cluster(), null), "UF", detail + ": " + e.getMessage(), span);
     }
     try {
       InetAddress named = InetAddress.getByAddress(host, ip.getAddress());
@@ -106,14 +126,15 @@ final class MeshRuntime implements MeshHandler {
       }
       CallState call = new CallState(request, target, routing.route(), routing.cluster(),
           endpoint.address(), routing.responseFlags(), active, System.currentTimeMillis(),
-          guard, routing.host(), routing);
+          guard, routing.host(), routing, span);
       if (!routing.mirrors().isEmpty()) {
-        mirrors.mirror(request, routing.mirrors());
+        mirrors.mirror(request, routing.mirrors(), snapshot);
       }
       return Decision.route(new InetSocketAddress(named, endpoint.port()),
-          new InetSocketAddress(ip, endpoint.port()), RequestMutationRecorder.of(routing, view),
+          new InetSocketAddress(ip, endpoint.port()),
+          RequestMutationRecorder.of(routing, view, span == null ? null : span.headers()),
           detail, call, ResponseHeaderRewrite.of(routing.responseHeaders(),
-              routing.addedResponseHeaders(), view, endpoint));
+              routing.addedResponseHeaders(), view, endpoint), tls);
     } catch (UnknownHostException e) {
       return null; // cannot happen: the address has a valid length
     }
@@ -153,16 +174,21 @@ final class MeshRuntime implements MeshHandler {
    * response headers.
    */
   private Decision localReply(MeshRequest request, String target, Routing routing,
-      String detail) {
+      String detail, ClientSpan span) {
+    return localReply(request, target, routing, routing.responseFlags(), detail, span);
+  }
+
+  /** @param flags the response flags, when not the routing result's own */
+  private Decision localReply(MeshRequest request, String target, Routing routing, String flags,
+      String detail, ClientSpan span) {
     int status = routing.httpStatus();
-    String flags = routing.responseFlags();
     CallState call = new CallState(request, target, routing.route(), routing.cluster(), null,
-        flags, null, System.currentTimeMillis(), null, null);
+        flags, null, System.currentTimeMillis(), null, null, null, span);
     if (replies == null) {
       return Decision.localReply(null, null, status, flags, detail, call);
     }
     List<String> headers = new ArrayList<>();
-    String body = envoyBody(routing.result());
+    String body = "UF".equals(flags) ? UPSTREAM_CONNECT_ERROR : envoyBody(routing.result());
     LocalReply reply = routing.localReply();
     if (reply != null) {
       body = reply.body() == null ? "" : reply.body();
@@ -195,6 +221,11 @@ final class MeshRuntime implements MeshHandler {
     }));
     return out;
   }
+
+  /** Envoy's body for a 503 UF (no connection, TLS failures included). */
+  private static final String UPSTREAM_CONNECT_ERROR =
+      "upstream connect error or disconnect/reset before headers. reset reason: connection"
+          + " failure";
 
   /** The bodies Envoy answers with when the route gives none (404 NR has none). */
   private static String envoyBody(Routing.Result result) {
@@ -249,7 +280,8 @@ final class MeshRuntime implements MeshHandler {
       LOG.debug("call to %s completed: status %d, error %s", call.target(), status, error);
     }
     List<CallListener> current = listeners;
-    if (current.isEmpty()) {
+    ClientSpan span = call.span();
+    if (current.isEmpty() && span == null) {
       return;
     }
     int code = status > 0 ? status
@@ -261,9 +293,29 @@ final class MeshRuntime implements MeshHandler {
         code, flags != null ? flags
             : decision.isLocalReply() ? decision.responseFlags() : failureFlags(code, error),
         Outcomes.failure(error), call.startEpochMillis(),
-        System.nanoTime() - decision.startNanos(), -1, -1);
+        System.nanoTime() - decision.startNanos(), -1, -1,
+        decision.tls() instanceof ClientTls tls ? tls.peerPrincipal() : null,
+        span == null ? null : span.traceId(), span == null ? null : span.requestId());
     for (CallListener listener : current) {
       listener.onCall(record);
+    }
+    if (span != null) {
+      spans.end(span, record);
+    }
+  }
+
+  /** Starts tracing calls (telemetry starts after the first calls may have been made). */
+  void tracing(ClientSpans clientSpans) {
+    spans = clientSpans;
+  }
+
+  /** The call's client span, or null (the request carries a trace already, or tracing failed). */
+  private ClientSpan startSpan(HttpRequestView view, String host, int port, RouteTable table) {
+    try {
+      return spans.start(view, host, port, table.traceSampling());
+    } catch (RuntimeException e) {
+      failed(e);
+      return null;
     }
   }
 
@@ -271,6 +323,11 @@ final class MeshRuntime implements MeshHandler {
   public java.util.concurrent.CompletableFuture<?> resilient(Decision decision, Object client,
       Object request, Object bodyHandler, java.util.concurrent.CompletableFuture<?> future) {
     return ResilientJdkCall.start(this, decision, client, request, bodyHandler, future);
+  }
+
+  /** Sets up the TLS clusters ask for (the bootstrap's certificate providers). */
+  void tls(ClientTlsContexts contexts) {
+    upstreamTls.contexts(contexts);
   }
 
   /** The reply server, or null when it is not running. */
@@ -288,11 +345,15 @@ final class MeshRuntime implements MeshHandler {
     try {
       InetAddress named = InetAddress.getByAddress(first.request().host(), ip.getAddress());
       ActiveRequests active = next.activeRequests();
+      // each attempt has its own span and traceparent, a sibling of the first attempt's
+      ClientSpan span = first.span() == null ? null : spans.retry(first.span());
       CallState call = new CallState(first.request(), first.target(), first.routeName(),
           first.cluster(), endpoint.address(), "-", active, System.currentTimeMillis(), null,
-          next);
+          next, null, span);
       return Decision.route(new InetSocketAddress(named, endpoint.port()),
-          new InetSocketAddress(ip, endpoint.port()), null, firstDecision.detail(), call);
+          new InetSocketAddress(ip, endpoint.port()), span == null ? null
+              : new io.inmesh.api.RequestMutation(null, null, span.headers(), null, null),
+          firstDecision.detail(), call, null, firstDecision.tls());
     } catch (UnknownHostException e) {
       return null;
     }

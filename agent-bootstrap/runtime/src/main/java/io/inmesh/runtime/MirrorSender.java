@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.LongAdder;
  * over their own short-lived connections and discard the answer.
  *
  * <p>The agent does not see request bodies, so only calls without one (GET, HEAD, OPTIONS) are
- * mirrored; a call with a body is counted as skipped.
+ * mirrored; a call with a body is counted as skipped, and so is a copy to a cluster that requires
+ * TLS (copies go out in plaintext).
  */
 final class MirrorSender {
 
@@ -41,9 +42,23 @@ final class MirrorSender {
 
   /** Queues copies of the call for its sampled mirrors; never blocks. */
   void mirror(MeshRequest request, List<Routing.Mirror> mirrors) {
+    mirror(request, mirrors, null);
+  }
+
+  /**
+   * @param snapshot the snapshot the call was routed with: a mirror cluster that requires TLS is
+   *     skipped (copies go out in plaintext only), or null when unknown
+   */
+  void mirror(MeshRequest request, List<Routing.Mirror> mirrors,
+      io.inmesh.policies.MeshSnapshot snapshot) {
     for (int i = 0; i < mirrors.size(); i++) {
       Routing.Mirror m = mirrors.get(i);
       if (!m.sampled() || m.endpoint() == null) {
+        continue;
+      }
+      if (snapshot != null && requiresTls(snapshot, m.cluster())) {
+        // never a plaintext copy to a cluster that requires TLS
+        skipped.increment();
         continue;
       }
       if (!bodiless(request.method())) {
@@ -55,6 +70,11 @@ final class MirrorSender {
         dropped.increment();
       }
     }
+  }
+
+  private static boolean requiresTls(io.inmesh.policies.MeshSnapshot snapshot, String cluster) {
+    var state = snapshot.clusters().get(cluster);
+    return state != null && state.cluster().tls() != null;
   }
 
   long sent() {

@@ -26,13 +26,27 @@ final class RequestMutationRecorder implements HeaderEditor {
 
   /** The mutation for a routed call, or null when the route changes nothing. */
   static RequestMutation of(Routing routing, RequestView request) {
+    return of(routing, request, null);
+  }
+
+  /**
+   * @param traceHeaders name, value pairs the call's client span sets ({@code traceparent}, ...)
+   *     after the route's own header changes, or null
+   */
+  static RequestMutation of(Routing routing, RequestView request, String[] traceHeaders) {
     boolean headers = !routing.requestHeaders().isEmpty();
     if (!headers && routing.pathAndQuery() == null && routing.authority() == null) {
-      return null;
+      return traceHeaders == null ? null
+          : new RequestMutation(null, null, traceHeaders, null, null);
     }
     RequestMutationRecorder recorder = new RequestMutationRecorder(request);
     if (headers) {
       routing.requestHeaders().applyTo(recorder, request, routing.endpoint());
+    }
+    if (traceHeaders != null) {
+      for (int i = 0; i + 1 < traceHeaders.length; i += 2) {
+        recorder.set(traceHeaders[i], traceHeaders[i + 1]);
+      }
     }
     return new RequestMutation(routing.pathAndQuery(), routing.authority(),
         recorder.set.toArray(new String[0]), recorder.append.toArray(new String[0]),

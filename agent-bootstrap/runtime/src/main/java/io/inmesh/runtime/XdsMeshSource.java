@@ -39,7 +39,8 @@ final class XdsMeshSource implements MeshSource {
   void connect(Runnable afterStart) {
     Thread starter = new Thread(() -> {
       try {
-        XdsClient started = XdsClient.start(bootstrap, settings);
+        XdsClient started = XdsClient.start(bootstrap, settings,
+            io.inmesh.runtime.tls.XdsChannelCredentials.of(bootstrap.server()));
         startedNanos = System.nanoTime();
         client = started;
         starting.complete(started);

@@ -52,4 +52,17 @@ class AgentConfigTest {
     assertThrows(IllegalArgumentException.class,
         () -> AgentConfig.from("exclude_cidrs=127.0.0.0/33", Map.of()));
   }
+
+  @Test
+  void theAccessLogTokenComesFromTheEnvironmentAndIsNeverPrinted() {
+    String token = "11111111-2222-3333-4444-555555555555";
+    AgentConfig c = AgentConfig.from(
+        "access_log=http://127.0.0.1:8088/services/collector/event",
+        Map.of("INMESH_ACCESS_LOG_TOKEN", token));
+    assertEquals(token, c.accessLogToken());
+    assertEquals("http://127.0.0.1:8088/services/collector/event", c.accessLog());
+    assertFalse(c.describe().contains(token), c.describe());
+    assertFalse(c.toString().contains(token), c.toString());
+    assertEquals("t2", AgentConfig.from("access_log_token=t2", Map.of()).accessLogToken());
+  }
 }

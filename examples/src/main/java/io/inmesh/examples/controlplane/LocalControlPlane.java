@@ -58,6 +58,7 @@ public final class LocalControlPlane implements AutoCloseable {
   private final StreamSubscriptions streams = new StreamSubscriptions();
   private Server server;
   private EventLoopGroup epollGroup;
+  private io.grpc.ServerCredentials credentials;
   private volatile String version;
 
   private LocalControlPlane(InetSocketAddress tcpAddress, Path socketPath) {
@@ -81,6 +82,12 @@ public final class LocalControlPlane implements AutoCloseable {
     return new LocalControlPlane(null, Objects.requireNonNull(path, "path"));
   }
 
+  /** Serves TCP with these credentials (TLS, as a control plane reached directly) from start. */
+  public synchronized LocalControlPlane withCredentials(io.grpc.ServerCredentials tls) {
+    this.credentials = tls;
+    return this;
+  }
+
   public synchronized LocalControlPlane start() throws IOException {
     if (server != null) {
       throw new IllegalStateException("already started");
@@ -98,7 +105,8 @@ public final class LocalControlPlane implements AutoCloseable {
           .bossEventLoopGroup(epollGroup)
           .workerEventLoopGroup(epollGroup);
     } else {
-      builder = NettyServerBuilder.forAddress(tcpAddress);
+      builder = credentials == null ? NettyServerBuilder.forAddress(tcpAddress)
+          : NettyServerBuilder.forAddress(tcpAddress, credentials);
     }
     server = builder.addService(discovery.getAggregatedDiscoveryServiceImpl()).build().start();
     return this;

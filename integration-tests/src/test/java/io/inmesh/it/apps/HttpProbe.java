@@ -21,7 +21,8 @@ import java.util.TreeSet;
  * An ordinary application, run in a child JVM with the agent attached. It knows nothing of the
  * mesh: it calls the URL it is told to with the JDK's HTTP clients, keep-alive on, and reports what
  * answered. Commands on stdin, one per line:
- * {@code call jdk|jdkasync|urlconnection COUNT URL [name:value ...]}; {@code quit} (or end of input) returns
+ * {@code call jdk|jdkasync|urlconnection COUNT URL [name:value ...]}; {@code gc} (a full collection,
+ * answered {@code GC}); {@code quit} (or end of input) returns
  * from main. Each call command answers one line:
  * {@code DONE counts=v1:812,v2:188 errors=0 hosts=[...] firstError=...}.
  */
@@ -44,6 +45,10 @@ public final class HttpProbe {
       }
       if (parts[0].equals("fetch")) {
         System.out.println(fetch(parts));
+      }
+      if (parts[0].equals("gc")) {
+        System.gc();
+        System.out.println("GC");
       }
     }
     System.out.println("BYE");

@@ -73,7 +73,10 @@ public final class Backend implements ServiceBackend {
           + (exchange.getRequestURI().getRawQuery() == null ? ""
               : "?" + exchange.getRequestURI().getRawQuery()));
       exchange.getRequestHeaders().forEach((name, values) -> {
-        if (name.toLowerCase(java.util.Locale.ROOT).startsWith("x-")) {
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        // trace context too: tracing tests compare what reached the server with the spans
+        if (lower.startsWith("x-") || lower.equals("traceparent") || lower.equals("tracestate")
+            || lower.equals("b3")) {
           exchange.getResponseHeaders().add("x-seen-" + name.toLowerCase(java.util.Locale.ROOT),
               String.join(",", values));
         }

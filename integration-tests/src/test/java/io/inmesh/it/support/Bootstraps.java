@@ -64,4 +64,19 @@ public final class Bootstraps {
     Files.writeString(file, json);
     return file;
   }
+
+  /**
+   * The same file with other {@code certificate_providers} (a JSON object), written as
+   * {@code name}: e.g. pilot-agent's {@code default} instance pointing at a test's files.
+   */
+  public static Path withCertificateProviders(Path dir, String serverUri, String name,
+      String providersJson) throws IOException {
+    String json = Files.readString(pilotAgentShaped(dir, serverUri));
+    int start = json.indexOf("\"certificate_providers\"");
+    int end = json.indexOf("\"server_listener_resource_name_template\"");
+    Path file = dir.resolve(name);
+    Files.writeString(file, json.substring(0, start) + "\"certificate_providers\": "
+        + providersJson + ",\n  " + json.substring(end));
+    return file;
+  }
 }

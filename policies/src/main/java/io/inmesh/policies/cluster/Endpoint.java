@@ -2,10 +2,13 @@ package io.inmesh.policies.cluster;
 
 /**
  * One EDS {@code LbEndpoint}: a socket address to dial, its {@code load_balancing_weight} (1 when
- * unset), health, and {@code endpoint.hostname} (what {@code auto_host_rewrite} sends; for a
- * LOGICAL_DNS cluster the DNS name; null when unknown).
+ * unset), health, {@code endpoint.hostname} (what {@code auto_host_rewrite} sends; for a
+ * LOGICAL_DNS cluster the DNS name; null when unknown), and the workload istiod names in the
+ * endpoint's {@code istio} filter metadata ({@code name;namespace;canonical-service;revision;
+ * cluster}, for telemetry's destination labels; null when absent).
  */
-public record Endpoint(String host, int port, int weight, HealthStatus health, String hostname) {
+public record Endpoint(String host, int port, int weight, HealthStatus health, String hostname,
+    String workload) {
 
   public Endpoint {
     if (port <= 0 || port > 65535) {
@@ -17,10 +20,17 @@ public record Endpoint(String host, int port, int weight, HealthStatus health, S
     if (hostname != null && hostname.isEmpty()) {
       hostname = null;
     }
+    if (workload != null && workload.isEmpty()) {
+      workload = null;
+    }
+  }
+
+  public Endpoint(String host, int port, int weight, HealthStatus health, String hostname) {
+    this(host, port, weight, health, hostname, null);
   }
 
   public Endpoint(String host, int port, int weight, HealthStatus health) {
-    this(host, port, weight, health, null);
+    this(host, port, weight, health, null, null);
   }
 
   /** {@code host:port}, IPv6 bracketed: Envoy's address string, also the ring hash key. */

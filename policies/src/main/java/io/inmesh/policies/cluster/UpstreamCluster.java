@@ -7,9 +7,12 @@ package io.inmesh.policies.cluster;
  *
  * @param circuitBreakers {@code circuit_breakers} (DEFAULT priority), Envoy's defaults when unset
  * @param outlierDetection {@code outlier_detection}, or null when the cluster has none
+ * @param tls {@code transport_socket} {@code envoy.transport_sockets.tls}: the TLS every call to
+ *     the cluster is made with, or null for plaintext
  */
 public record UpstreamCluster(String name, String edsServiceName, LbPolicy lbPolicy,
-    LbConfig lbConfig, CircuitBreakers circuitBreakers, OutlierDetection outlierDetection) {
+    LbConfig lbConfig, CircuitBreakers circuitBreakers, OutlierDetection outlierDetection,
+    io.inmesh.policies.tls.UpstreamTls tls) {
 
   public UpstreamCluster {
     if (lbConfig == null) {
@@ -18,6 +21,12 @@ public record UpstreamCluster(String name, String edsServiceName, LbPolicy lbPol
     if (circuitBreakers == null) {
       circuitBreakers = CircuitBreakers.DEFAULT;
     }
+  }
+
+  /** A plaintext cluster. */
+  public UpstreamCluster(String name, String edsServiceName, LbPolicy lbPolicy,
+      LbConfig lbConfig, CircuitBreakers circuitBreakers, OutlierDetection outlierDetection) {
+    this(name, edsServiceName, lbPolicy, lbConfig, circuitBreakers, outlierDetection, null);
   }
 
   public UpstreamCluster(String name, String edsServiceName, LbPolicy lbPolicy,

@@ -34,6 +34,7 @@ public final class RouteTable {
   private final boolean ignorePortInHostMatching;
   private final SessionAffinity sessionAffinity;
   private final io.inmesh.policies.HttpFilters filters;
+  private final TraceSampling traceSampling;
 
   private record Wildcard(String part, VirtualHost host) {}
 
@@ -56,6 +57,16 @@ public final class RouteTable {
    */
   public RouteTable(String name, List<VirtualHost> virtualHosts, boolean ignorePortInHostMatching,
       SessionAffinity sessionAffinity, io.inmesh.policies.HttpFilters filters) {
+    this(name, virtualHosts, ignorePortInHostMatching, sessionAffinity, filters, null);
+  }
+
+  /**
+   * @param traceSampling the listener's {@code tracing} sampling, or null when it has none
+   */
+  public RouteTable(String name, List<VirtualHost> virtualHosts, boolean ignorePortInHostMatching,
+      SessionAffinity sessionAffinity, io.inmesh.policies.HttpFilters filters,
+      TraceSampling traceSampling) {
+    this.traceSampling = traceSampling;
     this.filters = filters == null ? io.inmesh.policies.HttpFilters.PER_ROUTE : filters;
     this.name = name;
     this.ignorePortInHostMatching = ignorePortInHostMatching;
@@ -106,7 +117,8 @@ public final class RouteTable {
     if (java.util.Objects.equals(affinity, sessionAffinity)) {
       return this;
     }
-    return new RouteTable(name, virtualHosts, ignorePortInHostMatching, affinity, filters);
+    return new RouteTable(name, virtualHosts, ignorePortInHostMatching, affinity, filters,
+        traceSampling);
   }
 
   /** The listener's fault and local rate limit filters. */
@@ -119,7 +131,22 @@ public final class RouteTable {
     if (java.util.Objects.equals(next, filters)) {
       return this;
     }
-    return new RouteTable(name, virtualHosts, ignorePortInHostMatching, sessionAffinity, next);
+    return new RouteTable(name, virtualHosts, ignorePortInHostMatching, sessionAffinity, next,
+        traceSampling);
+  }
+
+  /** The listener's {@code tracing} sampling, or null when it has none. */
+  public TraceSampling traceSampling() {
+    return traceSampling;
+  }
+
+  /** This table with the listener's trace sampling (this instance when it is the same). */
+  public RouteTable withTraceSampling(TraceSampling next) {
+    if (java.util.Objects.equals(next, traceSampling)) {
+      return this;
+    }
+    return new RouteTable(name, virtualHosts, ignorePortInHostMatching, sessionAffinity, filters,
+        next);
   }
 
   /** The virtual host for this authority ({@code host} or {@code host:port}), or null. */

@@ -43,6 +43,11 @@ public final class StringMatch {
     return kind;
   }
 
+  /** The value matched against (exact, prefix, suffix, contains), or null for a regex. */
+  public String value() {
+    return value;
+  }
+
   public boolean matches(String actual) {
     switch (kind) {
       case EXACT:

@@ -35,9 +35,8 @@ public final class BootstrapParser {
     JsonObject top = root.getAsJsonObject();
     XdsServer server = parseServer(top, source);
     Node node = parseNode(top, source);
-    JsonElement providers = top.get("certificate_providers");
-    String providersJson = providers == null || providers.isJsonNull() ? null : providers.toString();
-    return new Bootstrap(source, server, node, providersJson);
+    return new Bootstrap(source, server, node,
+        CertificateProvidersParser.parse(top.get("certificate_providers"), source));
   }
 
   private XdsServer parseServer(JsonObject top, String source) throws BootstrapException {
@@ -62,7 +61,8 @@ public final class BootstrapParser {
     } catch (IllegalArgumentException e) {
       throw new BootstrapException(source, "xds_servers[0]." + e.getMessage());
     }
-    ChannelCredentialsType creds = parseChannelCreds(first, source);
+    JsonObject[] tlsConfig = new JsonObject[1];
+    ChannelCredentialsType creds = parseChannelCreds(first, source, tlsConfig);
     List<String> features = new ArrayList<>();
     JsonArray featureArray = array(first, "server_features", source);
     if (featureArray != null) {
@@ -72,12 +72,18 @@ public final class BootstrapParser {
         }
       }
     }
-    return new XdsServer(serverUri, creds, features);
+    return new XdsServer(serverUri, creds, features, creds == ChannelCredentialsType.TLS
+        ? CertificateProvidersParser.channelTls(tlsConfig[0], source) : null);
   }
 
-  /** gRPC picks the first {@code channel_creds} entry whose type it supports (gRFC A27). */
-  private ChannelCredentialsType parseChannelCreds(JsonObject server, String source)
-      throws BootstrapException {
+  /**
+   * gRPC picks the first {@code channel_creds} entry whose type it supports (gRFC A27):
+   * {@code insecure}, or {@code tls} (gRFC A65, its {@code config} returned in
+   * {@code tlsConfig[0]}). {@code google_default} (Google's own credentials, which only Google's
+   * control plane takes) is skipped with a warning.
+   */
+  private ChannelCredentialsType parseChannelCreds(JsonObject server, String source,
+      JsonObject[] tlsConfig) throws BootstrapException {
     JsonArray creds = array(server, "channel_creds", source);
     if (creds == null || creds.isEmpty()) {
       throw new BootstrapException(source, "xds_servers[0].channel_creds is missing");
@@ -92,16 +98,27 @@ public final class BootstrapParser {
       if (type == null) {
         continue;
       }
-      if (type.toLowerCase(Locale.ROOT).equals("insecure")) {
+      String lower = type.toLowerCase(Locale.ROOT);
+      if (lower.equals("insecure") || lower.equals("tls")) {
         if (!seen.isEmpty()) {
-          LOG.warn("%s: channel_creds %s not supported yet, using insecure", source, seen);
+          LOG.warn("%s: channel_creds %s not supported, using %s", source, seen, lower);
         }
-        return ChannelCredentialsType.INSECURE;
+        if (lower.equals("insecure")) {
+          return ChannelCredentialsType.INSECURE;
+        }
+        JsonElement config = entry.getAsJsonObject().get("config");
+        if (config != null && !config.isJsonNull() && !config.isJsonObject()) {
+          throw new BootstrapException(source, "xds_servers[0].channel_creds tls config is not"
+              + " an object");
+        }
+        tlsConfig[0] = config == null || config.isJsonNull() ? new JsonObject()
+            : config.getAsJsonObject();
+        return ChannelCredentialsType.TLS;
       }
       seen.add(type);
     }
     throw new BootstrapException(source, "xds_servers[0].channel_creds has no supported type "
-        + "(supported: insecure; found: " + seen + ")");
+        + "(supported: insecure, tls; found: " + seen + ")");
   }
 
   private Node parseNode(JsonObject top, String source) throws BootstrapException {

@@ -68,7 +68,8 @@ final class AdsClient {
   }
 
   AdsClient(XdsTransport transport, ScheduledExecutorService executor, Node node,
-      String serverName, Backoff backoff, XdsStats stats, Runnable onAccepted) {
+      String serverName, Backoff backoff, XdsStats stats, Runnable onAccepted,
+      java.util.Map<String, io.inmesh.xds.bootstrap.FileWatcherCertificates> certificates) {
     this.transport = transport;
     this.executor = executor;
     this.node = node;
@@ -78,7 +79,7 @@ final class AdsClient {
     this.onAccepted = onAccepted;
     this.graph = new ResourceGraph(new ResourceCache<>(new ListenerResourceType()),
         new ResourceCache<>(new RouteConfigResourceType()),
-        new ResourceCache<>(new ClusterResourceType()),
+        new ResourceCache<>(new ClusterResourceType(certificates)),
         new ResourceCache<>(new EndpointResourceType()));
     this.caches = List.of(graph.lds, graph.rds, graph.cds, graph.eds);
   }

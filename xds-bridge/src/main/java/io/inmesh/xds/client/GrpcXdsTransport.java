@@ -3,6 +3,7 @@ package io.inmesh.xds.client;
 import io.envoyproxy.envoy.service.discovery.v3.AggregatedDiscoveryServiceGrpc;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.ChannelCredentials;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -34,9 +35,14 @@ public final class GrpcXdsTransport implements XdsTransport {
   private final AggregatedDiscoveryServiceGrpc.AggregatedDiscoveryServiceStub stub;
 
   public GrpcXdsTransport(ServerUri server) {
+    this(server, InsecureChannelCredentials.create());
+  }
+
+  /** @param credentials the channel's credentials ({@code channel_creds}) */
+  public GrpcXdsTransport(ServerUri server, ChannelCredentials credentials) {
     DefaultThreadFactory threads = new DefaultThreadFactory("inmesh-xds-io", true);
     NettyChannelBuilder builder = NettyChannelBuilder
-        .forTarget(server.target(), InsecureChannelCredentials.create())
+        .forTarget(server.target(), credentials)
         .userAgent("inmesh");
     if (Epoll.isAvailable()) {
       eventLoop = new EpollEventLoopGroup(1, threads);

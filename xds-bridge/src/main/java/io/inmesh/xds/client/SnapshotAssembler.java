@@ -29,7 +29,8 @@ final class SnapshotAssembler {
       RouteTable table = e.getValue().table();
       routes.put(e.getKey(), listener == null ? table
           : table.withSessionAffinity(listener.sessionAffinity())
-              .withFilters(listener.filters()));
+              .withFilters(listener.filters())
+              .withTraceSampling(listener.traceSampling()));
     }
     Map<String, ClusterState> next = new HashMap<>();
     for (String name : graph.cds.subscribed()) {

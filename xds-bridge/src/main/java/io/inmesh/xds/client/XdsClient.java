@@ -53,12 +53,23 @@ public final class XdsClient implements AutoCloseable {
     this.ads = new AdsClient(transport, executor, nodeOf(bootstrap), bootstrap.server().uri().raw(),
         new Backoff(settings.initialBackoff(), settings.maxBackoff(),
             () -> ThreadLocalRandom.current().nextDouble()),
-        stats, this::publish);
+        stats, this::publish, bootstrap.certificateProviders());
   }
 
-  /** Connects to the bootstrap's server over gRPC and starts. */
+  /** Connects to the bootstrap's server over gRPC (plaintext: {@code insecure}) and starts. */
   public static XdsClient start(Bootstrap bootstrap, XdsClientSettings settings) {
+    if (bootstrap.server().credentials() != io.inmesh.xds.bootstrap.ChannelCredentialsType.INSECURE) {
+      throw new IllegalArgumentException("channel_creds " + bootstrap.server().credentials()
+          + " needs its credentials: use start(bootstrap, settings, credentials)");
+    }
     return start(bootstrap, settings, new GrpcXdsTransport(bootstrap.server().uri()));
+  }
+
+  /** Connects to the bootstrap's server over gRPC with the given channel credentials. */
+  public static XdsClient start(Bootstrap bootstrap, XdsClientSettings settings,
+      io.grpc.ChannelCredentials credentials) {
+    return start(bootstrap, settings, new GrpcXdsTransport(bootstrap.server().uri(),
+        credentials));
   }
 
   /** Starts over the given transport (tests drive one directly). */

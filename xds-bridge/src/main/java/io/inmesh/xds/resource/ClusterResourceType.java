@@ -6,6 +6,9 @@ import io.inmesh.policies.cluster.UpstreamCluster;
 import io.inmesh.policies.cluster.UpstreamCluster.LbPolicy;
 import io.inmesh.xds.resource.LbPolicyDecoder.LbChoice;
 import io.inmesh.policies.log.AgentLog;
+import io.inmesh.policies.tls.UpstreamTls;
+import io.inmesh.xds.bootstrap.FileWatcherCertificates;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * clusters carry theirs in {@code load_assignment}. Aggregate and other custom cluster types are
  * rejected until they are implemented. The load balancer settings are read by
  * {@link LbPolicyDecoder}, {@code circuit_breakers} and {@code outlier_detection} by
- * {@link ClusterPoliciesDecoder}.
+ * {@link ClusterPoliciesDecoder}, {@code transport_socket} by {@link UpstreamTlsDecoder}.
  */
 public final class ClusterResourceType extends ResourceType<Cluster, ClusterUpdate> {
 
@@ -25,6 +28,18 @@ public final class ClusterResourceType extends ResourceType<Cluster, ClusterUpda
 
   /** LB policies whose slow start was reported as not applied, so each is logged once. */
   private final Set<LbPolicy> reportedFallbacks = ConcurrentHashMap.newKeySet();
+  private final UpstreamTlsDecoder tls;
+  private volatile boolean reportedSocketMatches;
+
+  /** A decoder for a bootstrap without certificate providers: TLS clusters are NACKed. */
+  public ClusterResourceType() {
+    this(Map.of());
+  }
+
+  /** @param certificateProviders the bootstrap's {@code certificate_providers} */
+  public ClusterResourceType(Map<String, FileWatcherCertificates> certificateProviders) {
+    this.tls = new UpstreamTlsDecoder(certificateProviders);
+  }
 
   @Override
   public String typeUrl() {
@@ -60,6 +75,13 @@ public final class ClusterResourceType extends ResourceType<Cluster, ClusterUpda
     LbChoice lb = LbPolicyDecoder.decode(cluster);
     var breakers = ClusterPoliciesDecoder.circuitBreakers(cluster);
     var outliers = ClusterPoliciesDecoder.outlierDetection(cluster);
+    UpstreamTls upstreamTls = tls.decode(cluster);
+    if (cluster.getTransportSocketMatchesCount() > 0 && !reportedSocketMatches) {
+      reportedSocketMatches = true;
+      LOG.info("transport_socket_matches is not applied (gRFC A29): cluster %s uses its"
+          + " transport_socket (%s) for every endpoint; logged once", cluster.getName(),
+          upstreamTls == null ? "plaintext" : "TLS");
+    }
     if (lb.slowStart() && reportedFallbacks.add(lb.policy())) {
       LOG.info("slow_start_config is not applied: new endpoints get their full weight at once"
           + " (first seen on cluster %s)", cluster.getName());
@@ -75,7 +97,7 @@ public final class ClusterResourceType extends ResourceType<Cluster, ClusterUpda
         }
         String service = eds.getServiceName().isEmpty() ? cluster.getName() : eds.getServiceName();
         return new ClusterUpdate(new UpstreamCluster(cluster.getName(), service, lb.policy(),
-            lb.config(), breakers, outliers), null);
+            lb.config(), breakers, outliers, upstreamTls), null);
       }
       case STATIC:
       case LOGICAL_DNS: {
@@ -85,7 +107,7 @@ public final class ClusterResourceType extends ResourceType<Cluster, ClusterUpda
         EndpointUpdate endpoints = LoadAssignmentDecoder.decode(cluster.getLoadAssignment(),
             cluster.getType() == Cluster.DiscoveryType.LOGICAL_DNS);
         return new ClusterUpdate(new UpstreamCluster(cluster.getName(), cluster.getName(),
-            lb.policy(), lb.config(), breakers, outliers), endpoints);
+            lb.policy(), lb.config(), breakers, outliers, upstreamTls), endpoints);
       }
       default:
         throw new ResourceException(null, "cluster type " + cluster.getType()

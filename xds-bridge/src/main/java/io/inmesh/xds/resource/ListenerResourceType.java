@@ -10,6 +10,7 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.filters.http.fault.v3.HTTPFault;
 import io.envoyproxy.envoy.extensions.filters.http.local_ratelimit.v3.LocalRateLimit;
 import io.inmesh.policies.HttpFilters;
+import io.inmesh.policies.route.TraceSampling;
 import io.inmesh.policies.fault.FaultPolicy;
 import io.inmesh.policies.route.SessionAffinity;
 import java.util.ArrayList;
@@ -92,6 +93,7 @@ public final class ListenerResourceType extends ResourceType<Listener, ListenerU
     List<String> filters = parseFilters(hcm);
     SessionAffinity affinity = sessionAffinity(hcm);
     HttpFilters policyFilters = policyFilters(hcm);
+    TraceSampling sampling = traceSampling(hcm);
     switch (hcm.getRouteSpecifierCase()) {
       case RDS:
         String rdsName = hcm.getRds().getRouteConfigName();
@@ -105,11 +107,11 @@ public final class ListenerResourceType extends ResourceType<Listener, ListenerU
               + source.getConfigSourceSpecifierCase());
         }
         return new ListenerUpdate(listener.getName(), rdsName, null, filters, affinity,
-            policyFilters);
+            policyFilters, sampling);
       case ROUTE_CONFIG:
         RouteConfigUpdate inline = RouteConfigResourceType.parseConfig(hcm.getRouteConfig());
         return new ListenerUpdate(listener.getName(), null, inline, filters, affinity,
-            policyFilters);
+            policyFilters, sampling);
       default:
         throw new ResourceException(null, "HttpConnectionManager route specifier "
             + hcm.getRouteSpecifierCase() + " is not supported (rds or route_config)");
@@ -144,6 +146,28 @@ public final class ListenerResourceType extends ResourceType<Listener, ListenerU
       return HttpFilters.NONE;
     }
     return new HttpFilters(fault, limit, limitFirst);
+  }
+
+  /**
+   * HttpConnectionManager {@code tracing}: {@code client_sampling}, {@code random_sampling} and
+   * {@code overall_sampling} (each an {@code envoy.type.v3.Percent}, 100 when unset); null when
+   * the listener has no {@code tracing}. The provider config is not read: spans go where the
+   * OTEL_* variables say.
+   */
+  private static TraceSampling traceSampling(HttpConnectionManager hcm)
+      throws ResourceException {
+    if (!hcm.hasTracing()) {
+      return null;
+    }
+    HttpConnectionManager.Tracing t = hcm.getTracing();
+    try {
+      return new TraceSampling(
+          t.hasClientSampling() ? t.getClientSampling().getValue() : 100,
+          t.hasRandomSampling() ? t.getRandomSampling().getValue() : 100,
+          t.hasOverallSampling() ? t.getOverallSampling().getValue() : 100);
+    } catch (IllegalArgumentException e) {
+      throw new ResourceException(null, e.getMessage());
+    }
   }
 
   /** The stateful_session filter's session state, or null (no filter, or an empty one). */

@@ -2,6 +2,7 @@ package io.inmesh.xds.resource;
 
 import io.inmesh.policies.HttpFilters;
 import io.inmesh.policies.route.SessionAffinity;
+import io.inmesh.policies.route.TraceSampling;
 import java.util.List;
 
 /**
@@ -14,9 +15,17 @@ import java.util.List;
  *     and local_ratelimit are applied; RBAC is known but not applied)
  * @param sessionAffinity the {@code stateful_session} filter's session state, or null
  * @param filters the fault and local rate limit filters, in order, with their configs
+ * @param traceSampling the HttpConnectionManager's {@code tracing} sampling, or null without
+ *     {@code tracing}
  */
 public record ListenerUpdate(String name, String rdsName, RouteConfigUpdate inlineRoutes,
-    List<String> httpFilters, SessionAffinity sessionAffinity, HttpFilters filters) {
+    List<String> httpFilters, SessionAffinity sessionAffinity, HttpFilters filters,
+    TraceSampling traceSampling) {
+
+  public ListenerUpdate(String name, String rdsName, RouteConfigUpdate inlineRoutes,
+      List<String> httpFilters, SessionAffinity sessionAffinity, HttpFilters filters) {
+    this(name, rdsName, inlineRoutes, httpFilters, sessionAffinity, filters, null);
+  }
 
   public ListenerUpdate(String name, String rdsName, RouteConfigUpdate inlineRoutes,
       List<String> httpFilters, SessionAffinity sessionAffinity) {

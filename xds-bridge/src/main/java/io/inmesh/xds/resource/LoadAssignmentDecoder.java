@@ -1,5 +1,7 @@
 package io.inmesh.xds.resource;
 
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 import io.envoyproxy.envoy.config.core.v3.Locality;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
@@ -113,7 +115,20 @@ final class LoadAssignmentDecoder {
       hostname = socket.getAddress();
     }
     return new Endpoint(socket.getAddress(), port, weight, health(lb.getHealthStatus()),
-        hostname);
+        hostname, istioWorkload(lb));
+  }
+
+  /**
+   * The {@code workload} field istiod writes into every Kubernetes endpoint's {@code istio} filter
+   * metadata ({@code name;namespace;canonical-service;revision;cluster}), or null.
+   */
+  private static String istioWorkload(LbEndpoint lb) {
+    if (!lb.hasMetadata()) {
+      return null;
+    }
+    Struct istio = lb.getMetadata().getFilterMetadataMap().get("istio");
+    Value workload = istio == null ? null : istio.getFieldsMap().get("workload");
+    return workload != null && workload.hasStringValue() ? workload.getStringValue() : null;
   }
 
   private static HealthStatus health(io.envoyproxy.envoy.config.core.v3.HealthStatus status) {

@@ -83,8 +83,7 @@ class BootstrapTest {
         .getStringValue());
     assertEquals(15090, metadata.get("ENVOY_PROMETHEUS_PORT").getNumberValue());
     assertEquals("us-east1-b", b.node().getLocality().getZone());
-    assertNotNull(b.certificateProvidersJson());
-    assertTrue(b.certificateProvidersJson().contains("file_watcher"));
+    assertNotNull(b.certificateProviders().get("default"));
     assertEquals(file.toString(), b.source());
   }
 
@@ -129,8 +128,8 @@ class BootstrapTest {
     assertProblem("{\"xds_servers\": [{\"channel_creds\": [{\"type\": \"insecure\"}]}]}",
         "xds_servers[0].server_uri is missing");
     assertProblem("{\"xds_servers\": [{\"server_uri\": \"x:1\","
-        + " \"channel_creds\": [{\"type\": \"tls\"}, {\"type\": \"google_default\"}]}]}",
-        "no supported type (supported: insecure; found: [tls, google_default])");
+        + " \"channel_creds\": [{\"type\": \"google_default\"}]}]}",
+        "no supported type (supported: insecure, tls; found: [google_default])");
     assertProblem("{\"xds_servers\": [{\"server_uri\": \"https://x:1\","
         + " \"channel_creds\": [{\"type\": \"insecure\"}]}]}", "unsupported scheme");
     assertProblem("{\"xds_servers\": [{\"server_uri\": \"x:1\","
@@ -141,10 +140,27 @@ class BootstrapTest {
   @Test
   void firstSupportedCredentialIsPicked() throws Exception {
     Bootstrap b = new BootstrapParser().parse("{\"xds_servers\": [{\"server_uri\":"
-        + " \"dns:///istiod.istio-system.svc:15010\", \"channel_creds\": [{\"type\": \"tls\"},"
-        + " {\"type\": \"insecure\"}]}]}", "test");
+        + " \"dns:///istiod.istio-system.svc:15010\", \"channel_creds\": ["
+        + " {\"type\": \"google_default\"}, {\"type\": \"insecure\"}, {\"type\": \"tls\"}]}]}",
+        "test");
     assertEquals(ChannelCredentialsType.INSECURE, b.server().credentials());
     assertEquals("dns:///istiod.istio-system.svc:15010", b.server().uri().target());
+  }
+
+  @Test
+  void tlsChannelCredentialsCarryTheirFiles() throws Exception {
+    Bootstrap b = new BootstrapParser().parse("{\"xds_servers\": [{\"server_uri\":"
+        + " \"xds.example.com:443\", \"channel_creds\": [{\"type\": \"google_default\"},"
+        + " {\"type\": \"tls\", \"config\": {\"certificate_file\": \"/c.pem\","
+        + " \"private_key_file\": \"/k.pem\", \"ca_certificate_file\": \"/r.pem\","
+        + " \"refresh_interval\": \"60s\"}}]}]}", "test");
+    assertEquals(ChannelCredentialsType.TLS, b.server().credentials());
+    assertEquals("/k.pem", b.server().tls().privateKeyFile());
+    assertEquals(java.time.Duration.ofSeconds(60), b.server().tls().refreshInterval());
+    Bootstrap plain = new BootstrapParser().parse("{\"xds_servers\": [{\"server_uri\":"
+        + " \"xds.example.com:443\", \"channel_creds\": [{\"type\": \"tls\"}]}]}", "test");
+    assertTrue(!plain.server().tls().hasIdentity() && !plain.server().tls().hasRoots(),
+        "TLS with the JDK's roots and no client certificate");
   }
 
   private static void assertProblem(String json, String problem) {

@@ -259,6 +259,23 @@ class ResourceTypesTest {
   }
 
   @Test
+  void endpointsCarryTheWorkloadIstiodNamesInTheirMetadata() throws Exception {
+    var istio = io.envoyproxy.envoy.config.core.v3.Metadata.newBuilder().putFilterMetadata(
+        "istio", com.google.protobuf.Struct.newBuilder().putFields("workload",
+            com.google.protobuf.Value.newBuilder()
+                .setStringValue("reviews-v2;default;reviews;v2;Kubernetes").build()).build())
+        .build();
+    ClusterLoadAssignment cla = ClusterLoadAssignment.newBuilder().setClusterName("c")
+        .addEndpoints(LocalityLbEndpoints.newBuilder()
+            .addLbEndpoints(endpoint("127.96.0.7", 9080).setMetadata(istio))
+            .addLbEndpoints(endpoint("127.96.0.8", 9080)))
+        .build();
+    EndpointUpdate u = parse(new EndpointResourceType(), cla);
+    assertEquals("reviews-v2;default;reviews;v2;Kubernetes", u.endpoints().get(0).workload());
+    assertEquals(null, u.endpoints().get(1).workload());
+  }
+
+  @Test
   void endpointNackReasons() {
     EndpointResourceType type = new EndpointResourceType();
     assertTrue(nack(type, ClusterLoadAssignment.newBuilder().setClusterName("c")

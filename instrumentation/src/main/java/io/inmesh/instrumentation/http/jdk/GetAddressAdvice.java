@@ -41,7 +41,7 @@ public final class GetAddressAdvice {
       decision = Mesh.outbound(new MeshRequest(MeshRequest.HTTP, scheme, uri.getHost(),
           MeshRequest.portOrDefault(uri.getPort(), scheme),
           query == null ? path : path + "?" + query,
-          request.method(), request.headers().map()));
+          request.method(), request.headers().map(), MeshRequest.OPENS_MESH_TLS));
       if (decision == null) {
         decision = Decision.PASS_THROUGH;
       }

@@ -50,7 +50,7 @@ public final class SendAsyncAdvice {
     Decision decision = Mesh.outbound(new MeshRequest(MeshRequest.HTTP, scheme, uri.getHost(),
         MeshRequest.portOrDefault(uri.getPort(), scheme),
         query == null ? path : path + "?" + query, request.method(), request.headers().map(),
-        true));
+        MeshRequest.REPORTS_OUTCOME | MeshRequest.OPENS_MESH_TLS));
     if (decision == null) {
       PendingDecision.set(Decision.PASS_THROUGH);
       return null;

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
+import io.inmesh.api.MeshTls;
 import javax.net.SocketFactory;
 
 /**
@@ -13,23 +14,34 @@ import javax.net.SocketFactory;
  * {@code endpointIp:applicationPort} goes to {@code endpointIp:endpointPort} instead (any other
  * address, e.g. after a redirect to another host, is dialled as asked). TLS is layered on the
  * connected socket by OkHttp with the URL's host name, so the TLS identity stays the
- * application's.
+ * application's. When the cluster requires TLS and the application wrote {@code http://}, the
+ * sockets are the mesh's TLS sockets instead ({@link MeshTls#newSocket}): OkHttp speaks plain
+ * HTTP/1.1 into them and the bytes go out encrypted.
  *
- * <p>Defined in OkHttp's class loader (see {@code HelperClasses}): it may reference only the JDK.
+ * <p>Defined in OkHttp's class loader (see {@code HelperClasses}): it may reference only the JDK
+ * and the bootstrap API.
  */
 public final class EndpointSocketFactory extends SocketFactory {
 
   private final InetSocketAddress endpoint;
   private final int applicationPort;
+  private final MeshTls tls;
 
   public EndpointSocketFactory(InetSocketAddress endpoint, int applicationPort) {
+    this(endpoint, applicationPort, null);
+  }
+
+  /** @param tls the TLS the cluster requires, or null for plain sockets */
+  public EndpointSocketFactory(InetSocketAddress endpoint, int applicationPort, MeshTls tls) {
     this.endpoint = endpoint;
     this.applicationPort = applicationPort;
+    this.tls = tls;
   }
 
   @Override
   public Socket createSocket() {
-    return new EndpointSocket(endpoint, applicationPort);
+    return tls != null ? tls.newSocket(endpoint, applicationPort)
+        : new EndpointSocket(endpoint, applicationPort);
   }
 
   @Override
@@ -68,7 +80,9 @@ public final class EndpointSocketFactory extends SocketFactory {
   public boolean equals(Object other) {
     return other instanceof EndpointSocketFactory
         && endpoint.equals(((EndpointSocketFactory) other).endpoint)
-        && applicationPort == ((EndpointSocketFactory) other).applicationPort;
+        && applicationPort == ((EndpointSocketFactory) other).applicationPort
+        // part of OkHttp's pool key: a TLS connection never carries a plaintext call, nor back
+        && tls == ((EndpointSocketFactory) other).tls;
   }
 
   @Override

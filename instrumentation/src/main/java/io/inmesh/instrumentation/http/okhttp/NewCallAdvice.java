@@ -41,7 +41,8 @@ public final class NewCallAdvice {
     String query = url.encodedQuery();
     Decision decision = Mesh.outbound(new MeshRequest(MeshRequest.HTTP, url.scheme(), url.host(),
         url.port(), query == null ? path : path + "?" + query, request.method(),
-        request.headers().toMultimap(), true));
+        request.headers().toMultimap(),
+        MeshRequest.REPORTS_OUTCOME | MeshRequest.OPENS_MESH_TLS));
     if (decision == null || decision.passThrough()) {
       return null;
     }
@@ -85,7 +86,8 @@ public final class NewCallAdvice {
     return client.newBuilder()
         .dns(new MeshDns(url.host(), decision.endpointIp().getAddress(),
             decision.endpointIp().getPort(), client.dns(), null))
-        .socketFactory(new EndpointSocketFactory(decision.endpointIp(), url.port()))
+        .socketFactory(new EndpointSocketFactory(decision.endpointIp(), url.port(),
+            decision.tls()))
         .addInterceptor(new MeshOutcome(decision))
         .build();
   }

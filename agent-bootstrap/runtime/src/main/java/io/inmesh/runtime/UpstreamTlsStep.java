@@ -1,0 +1,81 @@
+package io.inmesh.runtime;
+
+import io.inmesh.api.MeshRequest;
+import io.inmesh.policies.MeshSnapshot;
+import io.inmesh.policies.cluster.ClusterState;
+import io.inmesh.policies.log.AgentLog;
+import io.inmesh.policies.tls.UpstreamTls;
+import io.inmesh.runtime.tls.ClientTls;
+import io.inmesh.runtime.tls.ClientTlsContexts;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The routing step that applies a cluster's {@code UpstreamTlsContext} to a routed call: the
+ * {@link ClientTls} the client must open to the endpoint, or a refusal when the certificates it
+ * needs cannot be read (never plaintext: a cluster that requires TLS is called with TLS or not at
+ * all). A call the application itself makes over {@code https://} keeps its own TLS: TLS inside
+ * TLS is not something the instrumented clients can do, so the mesh's is not applied to it.
+ */
+final class UpstreamTlsStep {
+
+  private static final AgentLog LOG = AgentLog.get(UpstreamTlsStep.class);
+
+  /** Why a call to a TLS cluster cannot be made; the message names the cluster and the cause. */
+  static final class Unavailable extends Exception {
+    Unavailable(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private volatile ClientTlsContexts contexts;
+  private final Map<String, String> loggedRefusals = new ConcurrentHashMap<>();
+
+  void contexts(ClientTlsContexts tlsContexts) {
+    contexts = tlsContexts;
+  }
+
+  ClientTlsContexts contexts() {
+    return contexts;
+  }
+
+  /**
+   * @return the TLS for the call, or null when the cluster is plaintext or the application
+   *     already speaks TLS
+   * @throws Unavailable when the cluster needs TLS that cannot be set up now
+   */
+  ClientTls forCall(MeshSnapshot snapshot, String cluster, MeshRequest request)
+      throws Unavailable {
+    ClusterState state = cluster == null ? null : snapshot.clusters().get(cluster);
+    UpstreamTls tls = state == null ? null : state.cluster().tls();
+    if (tls == null || "https".equalsIgnoreCase(request.scheme())) {
+      return null;
+    }
+    ClientTlsContexts c = contexts;
+    String problem;
+    ClientTls client = null;
+    if (!request.opensMeshTls()) {
+      problem = "this HTTP client cannot open it yet (the JDK HttpClient and OkHttp can)";
+    } else if (c == null) {
+      problem = "TLS is not set up yet";
+    } else {
+      try {
+        client = c.forCluster(tls, cluster);
+        problem = client.unusable();
+      } catch (RuntimeException e) {
+        // whatever went wrong, the call must not fall back to plaintext
+        problem = "its TLS cannot be set up: " + e;
+      }
+    }
+    if (problem == null) {
+      loggedRefusals.remove(cluster);
+      return client;
+    }
+    if (!problem.equals(loggedRefusals.put(cluster, problem))) {
+      // one line per cluster and cause, not one per call
+      LOG.error("cluster %s requires TLS but %s: its calls fail with 503 UF, never in"
+          + " plaintext", cluster, problem);
+    }
+    throw new Unavailable("upstream TLS unavailable: " + problem);
+  }
+}
