@@ -39,6 +39,7 @@ import io.inmesh.it.support.AgentJvm;
 import io.inmesh.it.support.Backend;
 import io.inmesh.it.support.Bootstraps;
 import io.inmesh.it.support.ProbeResult;
+import io.inmesh.it.support.Scrape;
 import io.inmesh.it.support.ReviewsMesh;
 import java.nio.file.Path;
 import java.util.List;
@@ -209,5 +210,8 @@ class ResilienceIT {
       r = app.call("jdk", 20, BASE + "/flaky");
     } while (!r.counts().equals(Map.of("good", 20)) && System.nanoTime() < deadline);
     assertEquals(Map.of("good", 20), r.counts(), r.firstError());
+    // the agent's health shows it (base ejection time 60 s: still ejected)
+    String scrape = Scrape.metrics(Scrape.metricsAddress(app));
+    assertTrue(scrape.contains("inmesh_outlier_ejected_hosts 1.0"), scrape);
   }
 }

@@ -28,10 +28,12 @@ import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3
 import io.envoyproxy.envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate;
 import io.inmesh.examples.controlplane.LocalControlPlane;
 import io.inmesh.examples.controlplane.XdsResources;
+import io.inmesh.it.apps.ClientProbe;
 import io.inmesh.it.apps.HttpProbe;
 import io.inmesh.it.support.AgentJvm;
 import io.inmesh.it.support.Backend;
 import io.inmesh.it.support.Bootstraps;
+import io.inmesh.it.support.ClientApps;
 import io.inmesh.it.support.ProbeResult;
 import io.inmesh.it.support.ReviewsMesh;
 import java.net.InetAddress;
@@ -56,6 +58,7 @@ class RetriesAndTimeoutsIT {
   private static final String HOST = ReviewsMesh.HOST;
   private static final int PORT = ReviewsMesh.PORT;
   private static final String BASE = "http://" + HOST + ":" + PORT;
+  private static final String OKHTTP_PROBE = "io.inmesh.it.clients.OkHttpProbe";
 
   private Backend good;
   private Backend failing;
@@ -63,6 +66,8 @@ class RetriesAndTimeoutsIT {
   private int closedPort;
   private LocalControlPlane controlPlane;
   private AgentJvm app;
+  /** OkHttp 4, whose attempts its interceptor sends itself (the synchronous path). */
+  private AgentJvm okhttp;
   private Path accessLog;
 
   @BeforeAll
@@ -79,12 +84,19 @@ class RetriesAndTimeoutsIT {
     app = AgentJvm.start(AgentJvm.meshArgs(Bootstraps.pilotAgentShaped(dir,
         controlPlane.serverUri())) + ",access_log=" + accessLog, Map.of(),
         HttpProbe.class.getName());
+    okhttp = AgentJvm.start(System.getProperty("java.home"), AgentJvm.meshArgs(
+        Bootstraps.pilotAgentShaped(dir, controlPlane.serverUri())), Map.of(),
+        ClientApps.classpath("okhttp-4.12.0", OKHTTP_PROBE, dir), ClientProbe.class.getName(),
+        OKHTTP_PROBE);
     app.await("READY", 30);
+    okhttp.await("READY", 30);
+    controlPlane.awaitOpenStreams(2, java.time.Duration.ofSeconds(10));
   }
 
   @AfterAll
   void stop() {
     app.close();
+    okhttp.close();
     controlPlane.close();
     good.close();
     failing.close();
@@ -164,6 +176,8 @@ class RetriesAndTimeoutsIT {
     assertEquals(Map.of("good", 10), r.counts(), r.firstError());
     ProbeResult async = app.call("jdkasync", 10, BASE + "/retry-5xx");
     assertEquals(Map.of("good", 10), async.counts(), async.firstError());
+    ProbeResult ok = okhttp.call("lib", 10, BASE + "/retry-5xx");
+    assertEquals(Map.of("good", 10), ok.counts(), ok.firstError());
     assertTrue(failing.requests() > before, "the failing endpoint was never tried");
   }
 
@@ -206,6 +220,8 @@ class RetriesAndTimeoutsIT {
     assertEquals(Map.of("good", 10), r.counts(), r.firstError());
     ProbeResult async = app.call("jdkasync", 10, BASE + "/istio-default");
     assertEquals(Map.of("good", 10), async.counts(), async.firstError());
+    ProbeResult ok = okhttp.call("lib", 10, BASE + "/istio-default");
+    assertEquals(Map.of("good", 10), ok.counts(), ok.firstError());
   }
 
   @Test
@@ -219,6 +235,11 @@ class RetriesAndTimeoutsIT {
     List<String> lines = accessLogLines("/per-try", 5);
     assertTrue(lines.stream().anyMatch(l -> l.contains("\"response_flags\":\"UT\"")),
         String.join("\n", lines));
+    start = System.nanoTime();
+    ProbeResult ok = okhttp.call("lib", 4, BASE + "/per-try");
+    millis = (System.nanoTime() - start) / 1_000_000;
+    assertEquals(Map.of("good", 4), ok.counts(), ok.firstError());
+    assertTrue(millis < 2800, "OkHttp took " + millis + " ms");
   }
 
   @Test
@@ -234,5 +255,10 @@ class RetriesAndTimeoutsIT {
     assertEquals(3, lines.size(), String.join("\n", lines));
     assertTrue(lines.stream().allMatch(l -> l.contains("\"response_flags\":\"UT\"")),
         String.join("\n", lines));
+    start = System.nanoTime();
+    ProbeResult ok = okhttp.call("lib", 2, BASE + "/slow");
+    millis = (System.nanoTime() - start) / 1_000_000;
+    assertEquals(Map.of("status-504-UT", 2), ok.counts(), ok.firstError());
+    assertTrue(millis < 2500, "OkHttp took " + millis + " ms");
   }
 }

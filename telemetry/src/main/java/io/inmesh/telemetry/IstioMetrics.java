@@ -1,5 +1,7 @@
 package io.inmesh.telemetry;
 
+import io.inmesh.policies.MeshSnapshot;
+import io.inmesh.policies.cluster.ClusterState;
 import io.inmesh.policies.log.AgentLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -11,6 +13,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Istio's standard metrics, as a sidecar reports them with {@code reporter="source"}, recorded
@@ -52,6 +55,7 @@ public final class IstioMetrics implements CallListener {
       RESPONSE_BYTES, "istio_tcp_sent_bytes", "istio_tcp_received_bytes",
       "istio_tcp_connections_opened", "istio_tcp_connections_closed", "inmesh_xds_connected",
       "inmesh_xds_config_version", "inmesh_xds_nacks", "inmesh_xds_resources",
+      "inmesh_outlier_ejected_hosts",
       "inmesh_local_replies", "inmesh_metrics_dropped", "inmesh_access_log_dropped",
       "inmesh_access_log_written", "inmesh_access_log_failed_posts");
 
@@ -290,6 +294,27 @@ public final class IstioMetrics implements CallListener {
       }).description("xDS resources held, by type").tag("type", type).strongReference(true)
           .register(registry);
     }
+  }
+
+  /**
+   * The endpoints outlier detection holds ejected now, over every cluster of the live snapshot
+   * (one series: per-cluster series would grow with the mesh).
+   */
+  void bindOutlierEjections(Supplier<MeshSnapshot> snapshot) {
+    if (snapshot == null) {
+      return;
+    }
+    Gauge.builder("inmesh_outlier_ejected_hosts", snapshot, s -> {
+      MeshSnapshot now = s.get();
+      int ejected = 0;
+      if (now != null) {
+        for (ClusterState cluster : now.clusters().values()) {
+          ejected += cluster.outlierDetector().ejectedHosts();
+        }
+      }
+      return ejected;
+    }).description("Endpoints ejected by outlier detection now, all clusters")
+        .strongReference(true).register(registry);
   }
 
   /** Exposes the access log's counts (dropped, written, failed collector POSTs) in the scrape. */

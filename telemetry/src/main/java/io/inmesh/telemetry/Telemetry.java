@@ -49,6 +49,7 @@ public final class Telemetry implements AutoCloseable {
     AgentHealth h = health != null ? health : AgentHealth.NONE;
     IstioMetrics metrics = new IstioMetrics(source, endpoints, c.maxSeries());
     metrics.bindHealth(h);
+    metrics.bindOutlierEjections(snapshot);
     AccessLog log = AccessLog.open(c.accessLog());
     if (log != null) {
       metrics.bindAccessLogDrops(log);

@@ -76,6 +76,24 @@ public final class Mesh {
     }
   }
 
+  /**
+   * The route's timeouts and retries for a routed call whose advice sends the attempts itself,
+   * synchronously; null when there are none to apply (or no runtime, or any error): the advice
+   * then sends the call once and {@link Decision#complete}s it as before.
+   */
+  public static CallAttempts attempts(Decision decision) {
+    MeshHandler h = handler;
+    if (h == null || decision == null || decision.isLocalReply()) {
+      return null;
+    }
+    try {
+      return h.attempts(decision);
+    } catch (Throwable t) {
+      h.failed(t);
+      return null;
+    }
+  }
+
   /** Installs the runtime's handler; only the first call takes effect. */
   public static synchronized boolean install(MeshHandler meshHandler) {
     if (handler != null || meshHandler == null) {

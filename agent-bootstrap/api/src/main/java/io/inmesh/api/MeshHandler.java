@@ -21,6 +21,14 @@ public interface MeshHandler {
     return future;
   }
 
+  /**
+   * The attempts of a call whose advice sends them itself (see {@link Mesh#attempts}), or null
+   * when the route has no timeout and no retry policy. May throw.
+   */
+  default CallAttempts attempts(Decision decision) {
+    return null;
+  }
+
   /** Told about a failure inside {@link #outbound} so it can be logged once, off the hot path. */
   void failed(Throwable error);
 }

@@ -1,5 +1,6 @@
 package io.inmesh.runtime;
 
+import io.inmesh.api.CallAttempts;
 import io.inmesh.api.Decision;
 import io.inmesh.api.MeshHandler;
 import io.inmesh.api.MeshRequest;
@@ -323,6 +324,11 @@ final class MeshRuntime implements MeshHandler {
   public java.util.concurrent.CompletableFuture<?> resilient(Decision decision, Object client,
       Object request, Object bodyHandler, java.util.concurrent.CompletableFuture<?> future) {
     return ResilientJdkCall.start(this, decision, client, request, bodyHandler, future);
+  }
+
+  @Override
+  public CallAttempts attempts(Decision decision) {
+    return SyncAttempts.of(this, decision);
   }
 
   /** Sets up the TLS clusters ask for (the bootstrap's certificate providers). */

@@ -128,7 +128,9 @@ public final class ListenerResourceType extends ResourceType<Listener, ListenerU
     io.inmesh.policies.ratelimit.LocalRateLimit limit = null;
     boolean limitFirst = false;
     for (HttpFilter f : hcm.getHttpFiltersList()) {
-      if (!f.hasTypedConfig()) {
+      if (!f.hasTypedConfig() || f.getDisabled()) {
+        // HttpFilter.disabled: off unless a route's typed_per_filter_config turns it on, which
+        // the route's own policies carry (RoutePoliciesDecoder)
         continue;
       }
       String where = "HTTP filter '" + f.getName() + "'";
@@ -174,7 +176,7 @@ public final class ListenerResourceType extends ResourceType<Listener, ListenerU
   private static SessionAffinity sessionAffinity(HttpConnectionManager hcm)
       throws ResourceException {
     for (HttpFilter f : hcm.getHttpFiltersList()) {
-      if (f.hasTypedConfig() && StatefulSessionDecoder.FILTER_TYPE.equals(
+      if (f.hasTypedConfig() && !f.getDisabled() && StatefulSessionDecoder.FILTER_TYPE.equals(
           f.getTypedConfig().getTypeUrl())) {
         return StatefulSessionDecoder.filter(f.getTypedConfig(), "HTTP filter '" + f.getName()
             + "'");

@@ -356,6 +356,19 @@ class ResilienceDecodingTest {
   }
 
   @Test
+  void aDisabledListenerFilterAppliesNothingByItself() throws Exception {
+    var hcm = MeshResources.hcm().clearHttpFilters()
+        .addHttpFilters(HttpFilter.newBuilder().setName("envoy.filters.http.local_ratelimit")
+            .setTypedConfig(typedStruct(true)).setDisabled(true))
+        .addHttpFilters(HttpFilter.newBuilder().setName("envoy.filters.http.fault")
+            .setTypedConfig(Any.pack(HTTPFault.getDefaultInstance())).setDisabled(true))
+        .addHttpFilters(MeshResources.router()).setRouteConfig(config(vhost(to("c")))).build();
+    ListenerUpdate l = parse(LDS, MeshResources.listener("t:80", hcm));
+    assertNull(l.filters().fault());
+    assertNull(l.filters().rateLimit());
+  }
+
+  @Test
   void circuitBreakersAndOutlierDetectionDecode() throws Exception {
     Cluster cluster = MeshResources.edsCluster("a").toBuilder()
         .setCircuitBreakers(CircuitBreakers.newBuilder()

@@ -88,7 +88,7 @@ public final class NewCallAdvice {
             decision.endpointIp().getPort(), client.dns(), null))
         .socketFactory(new EndpointSocketFactory(decision.endpointIp(), url.port(),
             decision.tls()))
-        .addInterceptor(new MeshOutcome(decision))
+        .addInterceptor(new MeshOutcome(decision, client, url.host(), url.port()))
         .build();
   }
 
