@@ -76,6 +76,8 @@ class MutualTlsIT {
   private LocalControlPlane controlPlane;
   private AgentJvm app;
   private AgentJvm okhttp;
+  /** Apache HttpClient 4, which does not open the mesh's TLS. */
+  private AgentJvm apache;
 
   @BeforeAll
   void start(@TempDir Path dir) throws Exception {
@@ -120,8 +122,13 @@ class MutualTlsIT {
         AgentJvm.meshArgs(bootstrap), Map.of(), ClientApps.classpath("okhttp-4.12.0",
             "io.inmesh.it.clients.OkHttpProbe", dir), ClientProbe.class.getName(),
         "io.inmesh.it.clients.OkHttpProbe");
+    apache = AgentJvm.start(System.getProperty("java.home"), List.of(),
+        AgentJvm.meshArgs(bootstrap), Map.of(), ClientApps.classpath("httpclient-4.5.14",
+            "io.inmesh.it.clients.ApacheHttpClient4Probe", dir), ClientProbe.class.getName(),
+        "io.inmesh.it.clients.ApacheHttpClient4Probe");
     app.await("READY", 30);
     okhttp.await("READY", 30);
+    apache.await("READY", 30);
   }
 
   private <T extends AutoCloseable> T add(T server) {
@@ -170,6 +177,9 @@ class MutualTlsIT {
     if (okhttp != null) {
       okhttp.close();
     }
+    if (apache != null) {
+      apache.close();
+    }
     if (controlPlane != null) {
       controlPlane.close();
     }
@@ -179,7 +189,7 @@ class MutualTlsIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"jdk", "jdkasync"})
+  @ValueSource(strings = {"jdk", "jdkasync", "urlconnection"})
   void callsTheStrictServerWithTheWorkloadIdentity(String client) throws Exception {
     ProbeResult r = app.call(client, 20, url(REVIEWS));
     assertEquals(0, r.errors(), r.firstError());
@@ -223,11 +233,11 @@ class MutualTlsIT {
   @Test
   void aClientThatCannotOpenTheMeshTlsIsRefusedNeverPlaintext() throws Exception {
     int before = reviews.requests();
-    String fetched = app.fetch("urlconnection", url(REVIEWS));
+    String fetched = apache.fetch("lib", url(REVIEWS));
     assertTrue(fetched.contains("status=503") && fetched.contains("flags=UF"), fetched);
     assertEquals(before, reviews.requests(), "nothing may reach the server in plaintext");
-    assertTrue(app.stderrContains("this HTTP client cannot open it yet"),
-        String.join("\n", app.stderr()));
+    assertTrue(apache.stderrContains("this HTTP client cannot open it yet"),
+        String.join("\n", apache.stderr()));
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.inmesh.api.Decision;
 import io.inmesh.api.DecisionCarrier;
 import io.inmesh.api.Mesh;
 import io.inmesh.api.MeshRequest;
+import io.inmesh.api.PendingTls;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
 import java.net.Proxy;
@@ -31,7 +32,8 @@ public final class NewHttpClientAdvice {
     String sentFile = file;
     Decision decision = Mesh.outbound(new MeshRequest(MeshRequest.HTTP, "http", url.getHost(),
         MeshRequest.portOrDefault(url.getPort(), "http"), file.isEmpty() ? "/" : file,
-        connection.getRequestMethod(), connection.getRequestProperties(), true));
+        connection.getRequestMethod(), connection.getRequestProperties(),
+        MeshRequest.REPORTS_OUTCOME | MeshRequest.OPENS_MESH_TLS));
     if (decision == null) {
       return null;
     }
@@ -48,12 +50,17 @@ public final class NewHttpClientAdvice {
     }
     url = new URL("http", decision.endpointIp().getAddress().getHostAddress(),
         decision.endpointIp().getPort(), decision.isLocalReply() ? decision.replyPath() : sentFile);
+    if (decision.tls() != null) {
+      // the socket this lookup opens gets the mesh's TLS (MeshTlsAdvice)
+      PendingTls.set(decision.tls());
+    }
     return null;
   }
 
   @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
   public static void exit(@Advice.Enter Decision refusal,
       @Advice.Thrown(readOnly = false) Throwable thrown) {
+    PendingTls.clear();
     if (refusal != null) {
       thrown = new ConnectException(refusal.rejectMessage());
       refusal.complete(null, 0, thrown);

@@ -30,6 +30,8 @@ public final class UrlConnectionInstrumentation implements LibraryInstrumentatio
 
   static final String HTTP_CLIENT = "sun.net.www.http.HttpClient";
   static final String CONNECTION = "sun.net.www.protocol.http.HttpURLConnection";
+  /** Where the plain client opens its socket, for the mesh's TLS. */
+  static final String NETWORK_CLIENT = "sun.net.NetworkClient";
   static final String DECISION_FIELD = "inmeshDecision";
 
   @Override
@@ -39,12 +41,17 @@ public final class UrlConnectionInstrumentation implements LibraryInstrumentatio
 
   @Override
   public java.util.Set<String> typeNames() {
-    return java.util.Set.of(HTTP_CLIENT, CONNECTION);
+    return java.util.Set.of(HTTP_CLIENT, CONNECTION, NETWORK_CLIENT);
   }
 
   @Override
   public AgentBuilder extend(AgentBuilder builder) {
-    return builder.type(named(HTTP_CLIENT))
+    return builder.type(named(NETWORK_CLIENT))
+        .transform((b, type, loader, module, domain) -> b
+            .visit(Advice.to(MeshTlsAdvice.class)
+                .on(named("doConnect").and(takesArguments(2))
+                    .and(takesArgument(0, String.class)).and(takesArgument(1, int.class)))))
+        .type(named(HTTP_CLIENT))
         .transform((b, type, loader, module, domain) -> b
             .visit(Advice.to(NewHttpClientAdvice.class)
                 .on(named("New").and(isStatic()).and(takesArguments(5))
