@@ -76,8 +76,11 @@ class MutualTlsIT {
   private LocalControlPlane controlPlane;
   private AgentJvm app;
   private AgentJvm okhttp;
-  /** Apache HttpClient 4, which does not open the mesh's TLS. */
-  private AgentJvm apache;
+  /** Apache HttpClient 4 and 5 classic, which open the mesh's TLS on the connection they bind. */
+  private AgentJvm apache4;
+  private AgentJvm apache5;
+  /** Reactor Netty, which does not open the mesh's TLS. */
+  private AgentJvm reactor;
 
   @BeforeAll
   void start(@TempDir Path dir) throws Exception {
@@ -122,13 +125,22 @@ class MutualTlsIT {
         AgentJvm.meshArgs(bootstrap), Map.of(), ClientApps.classpath("okhttp-4.12.0",
             "io.inmesh.it.clients.OkHttpProbe", dir), ClientProbe.class.getName(),
         "io.inmesh.it.clients.OkHttpProbe");
-    apache = AgentJvm.start(System.getProperty("java.home"), List.of(),
-        AgentJvm.meshArgs(bootstrap), Map.of(), ClientApps.classpath("httpclient-4.5.14",
-            "io.inmesh.it.clients.ApacheHttpClient4Probe", dir), ClientProbe.class.getName(),
-        "io.inmesh.it.clients.ApacheHttpClient4Probe");
+    apache4 = clientApp(bootstrap, dir, "httpclient-4.5.14", "ApacheHttpClient4Probe");
+    apache5 = clientApp(bootstrap, dir, "httpclient5-5.6.5", "ApacheHttpClient5Probe");
+    reactor = clientApp(bootstrap, dir, "reactor-netty-http-1.3.7", "ReactorNettyProbe");
     app.await("READY", 30);
     okhttp.await("READY", 30);
-    apache.await("READY", 30);
+    apache4.await("READY", 30);
+    apache5.await("READY", 30);
+    reactor.await("READY", 30);
+  }
+
+  private static AgentJvm clientApp(Path bootstrap, Path dir, String clientApp, String probe)
+      throws Exception {
+    String probeClass = "io.inmesh.it.clients." + probe;
+    return AgentJvm.start(System.getProperty("java.home"), List.of(),
+        AgentJvm.meshArgs(bootstrap), Map.of(), ClientApps.classpath(clientApp, probeClass,
+            dir.resolve(clientApp)), ClientProbe.class.getName(), probeClass);
   }
 
   private <T extends AutoCloseable> T add(T server) {
@@ -177,8 +189,10 @@ class MutualTlsIT {
     if (okhttp != null) {
       okhttp.close();
     }
-    if (apache != null) {
-      apache.close();
+    for (AgentJvm jvm : new AgentJvm[] {apache4, apache5, reactor}) {
+      if (jvm != null) {
+        jvm.close();
+      }
     }
     if (controlPlane != null) {
       controlPlane.close();
@@ -209,6 +223,19 @@ class MutualTlsIT {
   }
 
   @Test
+  void apacheHttpClientsOpenTheMeshTlsOnTheConnectionsTheyBind() throws Exception {
+    for (AgentJvm client : List.of(apache4, apache5)) {
+      ProbeResult r = client.call("lib", 10, url(REVIEWS));
+      assertEquals(0, r.errors(), r.firstError());
+      assertTrue(r.hosts().startsWith(PRODUCTPAGE_ID + "#"), "the server saw " + r.hosts());
+      ProbeResult refused = client.call("lib", 2, url(IMPOSTOR));
+      assertEquals(2, refused.errors(), refused.toString());
+      ProbeResult plaintext = client.call("lib", 2, url(PLAIN));
+      assertEquals(0, plaintext.errors(), plaintext.firstError());
+    }
+  }
+
+  @Test
   void readsTheSidecarShapeToo() throws Exception {
     ProbeResult r = app.call("jdk", 5, url(RATINGS));
     assertEquals(0, r.errors(), r.firstError());
@@ -233,11 +260,11 @@ class MutualTlsIT {
   @Test
   void aClientThatCannotOpenTheMeshTlsIsRefusedNeverPlaintext() throws Exception {
     int before = reviews.requests();
-    String fetched = apache.fetch("lib", url(REVIEWS));
+    String fetched = reactor.fetch("lib", url(REVIEWS));
     assertTrue(fetched.contains("status=503") && fetched.contains("flags=UF"), fetched);
     assertEquals(before, reviews.requests(), "nothing may reach the server in plaintext");
-    assertTrue(apache.stderrContains("this HTTP client cannot open it yet"),
-        String.join("\n", apache.stderr()));
+    assertTrue(reactor.stderrContains("this HTTP client cannot open it yet"),
+        String.join("\n", reactor.stderr()));
   }
 
   @Test

@@ -1,9 +1,11 @@
 package io.inmesh.api;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
  * The TLS the mesh originates for a routed call whose cluster requires it (an xDS
@@ -34,4 +36,24 @@ public abstract class MeshTls {
    * completes the TLS handshake, and from then on reads and writes through TLS.
    */
   public abstract Socket newSocket(InetSocketAddress endpoint, int applicationPort);
+
+  /**
+   * Layers this TLS on a connected plain socket and completes the handshake, for clients that
+   * connect their sockets themselves. On failure the plain socket is closed and the failure
+   * thrown: the call never goes on in plaintext.
+   */
+  public SSLSocket secure(Socket connected) throws IOException {
+    try {
+      SSLSocket secured = (SSLSocket) context().getSocketFactory().createSocket(connected,
+          connected.getInetAddress().getHostAddress(), connected.getPort(), true);
+      SSLParameters parameters = secured.getSSLParameters();
+      configure(parameters);
+      secured.setSSLParameters(parameters);
+      secured.startHandshake();
+      return secured;
+    } catch (IOException | RuntimeException e) {
+      connected.close();
+      throw e;
+    }
+  }
 }

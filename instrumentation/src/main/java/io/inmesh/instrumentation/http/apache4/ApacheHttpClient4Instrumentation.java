@@ -1,12 +1,14 @@
 package io.inmesh.instrumentation.http.apache4;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.inmesh.instrumentation.LibraryAdvice;
 import io.inmesh.instrumentation.LibraryGuard;
 import io.inmesh.instrumentation.LibraryInstrumentation;
+import java.net.Socket;
 import java.util.Set;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
@@ -28,6 +30,8 @@ public final class ApacheHttpClient4Instrumentation implements LibraryInstrument
   /** Present from HttpClient 4.4 on, which needs HttpCore 4.4's HttpHost with an address. */
   static final String MARKER_4_4 = "org.apache.http.conn.ssl.DefaultHostnameVerifier";
   static final String HOST = "org.apache.http.HttpHost";
+  /** Binds the connected socket: where the mesh's TLS is layered ({@link BindTlsAdvice}). */
+  static final String CONNECTION = "org.apache.http.impl.conn.DefaultManagedHttpClientConnection";
 
   @Override
   public String name() {
@@ -36,18 +40,20 @@ public final class ApacheHttpClient4Instrumentation implements LibraryInstrument
 
   @Override
   public Set<String> typeNames() {
-    return Set.of(CLIENT);
+    return Set.of(CLIENT, CONNECTION);
   }
 
   @Override
   public AgentBuilder extend(AgentBuilder builder) {
     return builder
-        .type(new LibraryGuard(name(), "Apache HttpClient 4.4 to 4.5", named(CLIENT), MARKER_4_4,
-            HOST))
+        .type(new LibraryGuard(name(), "Apache HttpClient 4.4 to 4.5",
+            namedOneOf(CLIENT, CONNECTION), MARKER_4_4, HOST))
         .transform(LibraryAdvice.of(ApacheHttpClient4Instrumentation.class)
             .advice(named("doExecute").and(takesArguments(3))
                 .and(takesArgument(0, named(HOST)))
                 .and(takesArgument(1, named("org.apache.http.HttpRequest"))),
-                "io.inmesh.instrumentation.http.apache4.DoExecuteAdvice"));
+                "io.inmesh.instrumentation.http.apache4.DoExecuteAdvice")
+            .advice(named("bind").and(takesArguments(1)).and(takesArgument(0, Socket.class)),
+                "io.inmesh.instrumentation.http.apache4.BindTlsAdvice"));
   }
 }

@@ -3,6 +3,7 @@ package io.inmesh.instrumentation.http.apache4;
 import io.inmesh.api.Decision;
 import io.inmesh.api.Mesh;
 import io.inmesh.api.MeshRequest;
+import io.inmesh.api.PendingTls;
 import io.inmesh.api.RequestMutation;
 import io.inmesh.api.ResponseHeaderChanges;
 import java.net.ConnectException;
@@ -55,7 +56,7 @@ public final class DoExecuteAdvice {
     }
     Decision decision = Mesh.outbound(new MeshRequest(MeshRequest.HTTP, scheme,
         target.getHostName(), port, pathAndQuery, request.getRequestLine().getMethod(), headers,
-        true));
+        MeshRequest.REPORTS_OUTCOME | MeshRequest.OPENS_MESH_TLS));
     if (decision == null || decision.passThrough()) {
       return null;
     }
@@ -103,6 +104,10 @@ public final class DoExecuteAdvice {
     }
     target = new HttpHost(endpoint.getAddress(), target.getHostName(), endpoint.getPort(), scheme);
     routed = decision;
+    if (decision.tls() != null) {
+      // the connection this call binds gets the mesh's TLS (BindTlsAdvice)
+      PendingTls.set(decision.tls());
+    }
     return null;
   }
 
@@ -116,6 +121,9 @@ public final class DoExecuteAdvice {
       refusal.complete(null, 0, thrown);
     }
     if (routed != null) {
+      if (routed.tls() != null) {
+        PendingTls.clear();
+      }
       if (response != null && routed.responseRewrite() != null) {
         Map<String, List<String>> received = ResponseHeaderChanges.newHeaderMap();
         for (Header header : response.getAllHeaders()) {

@@ -1,6 +1,7 @@
 package io.inmesh.instrumentation.http.apache5;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
@@ -8,6 +9,7 @@ import io.inmesh.instrumentation.HelperClasses;
 import io.inmesh.instrumentation.LibraryAdvice;
 import io.inmesh.instrumentation.LibraryGuard;
 import io.inmesh.instrumentation.LibraryInstrumentation;
+import java.net.Socket;
 import java.util.Set;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
@@ -29,6 +31,9 @@ public final class ApacheHttpClient5Instrumentation implements LibraryInstrument
   /** Present from 5.0 on (the advice needs 5.0's HttpHost with an address). */
   static final String MARKER = "org.apache.hc.client5.http.routing.HttpRoutePlanner";
   static final String HOST = "org.apache.hc.core5.http.HttpHost";
+  /** Binds the connected socket: where the mesh's TLS is layered ({@link BindTlsAdvice}). */
+  static final String CONNECTION =
+      "org.apache.hc.client5.http.impl.io.DefaultManagedHttpClientConnection";
   /** The routing step both HttpClient 5 clients share, defined in HttpClient 5's loader. */
   public static final HelperClasses HELPERS =
       new HelperClasses("io.inmesh.instrumentation.http.apache5.MeshRoute");
@@ -40,13 +45,14 @@ public final class ApacheHttpClient5Instrumentation implements LibraryInstrument
 
   @Override
   public Set<String> typeNames() {
-    return Set.of(CLIENT);
+    return Set.of(CLIENT, CONNECTION);
   }
 
   @Override
   public AgentBuilder extend(AgentBuilder builder) {
     return builder
-        .type(new LibraryGuard(name(), "Apache HttpClient 5.x", named(CLIENT), MARKER, HOST))
+        .type(new LibraryGuard(name(), "Apache HttpClient 5.x", namedOneOf(CLIENT, CONNECTION),
+            MARKER, HOST))
         .transform((b, type, loader, module, domain) -> {
           HELPERS.injectInto(loader);
           return b;
@@ -55,6 +61,8 @@ public final class ApacheHttpClient5Instrumentation implements LibraryInstrument
             .advice(named("doExecute").and(takesArguments(3))
                 .and(takesArgument(0, named(HOST)))
                 .and(takesArgument(1, named("org.apache.hc.core5.http.ClassicHttpRequest"))),
-                "io.inmesh.instrumentation.http.apache5.DoExecuteAdvice"));
+                "io.inmesh.instrumentation.http.apache5.DoExecuteAdvice")
+            .advice(named("bind").and(takesArguments(1)).and(takesArgument(0, Socket.class)),
+                "io.inmesh.instrumentation.http.apache5.BindTlsAdvice"));
   }
 }

@@ -1,6 +1,7 @@
 package io.inmesh.instrumentation.http.apache5;
 
 import io.inmesh.api.Decision;
+import io.inmesh.api.PendingTls;
 import java.net.ConnectException;
 import net.bytebuddy.asm.Advice;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
@@ -21,7 +22,7 @@ public final class DoExecuteAdvice {
   public static Decision enter(@Advice.Argument(value = 0, readOnly = false) HttpHost target,
       @Advice.Argument(1) ClassicHttpRequest request,
       @Advice.Local("inmeshRouted") Decision routed) {
-    MeshRoute route = MeshRoute.decide(target, request, true);
+    MeshRoute route = MeshRoute.decide(target, request, true, true);
     if (route == null) {
       return null;
     }
@@ -31,6 +32,10 @@ public final class DoExecuteAdvice {
     target = route.target();
     if (route.routed()) {
       routed = route.decision();
+      if (routed.tls() != null) {
+        // the connection this call binds gets the mesh's TLS (BindTlsAdvice)
+        PendingTls.set(routed.tls());
+      }
     }
     return null;
   }
@@ -45,6 +50,9 @@ public final class DoExecuteAdvice {
       refusal.complete(null, 0, thrown);
     }
     if (routed != null) {
+      if (routed.tls() != null) {
+        PendingTls.clear();
+      }
       MeshRoute.rewriteResponse(routed, response);
       // the status line is in when doExecute returns; the body streams afterwards
       routed.complete(null, response == null ? 0 : response.getCode(), thrown);

@@ -41,10 +41,13 @@ public final class MeshRoute {
    * Routes the request, or returns null when the mesh leaves it alone.
    *
    * @param target the application's target, or null when the request names its own authority
+   * @param opensMeshTls true when the caller opens the mesh's TLS ({@link
+   *     MeshRequest#OPENS_MESH_TLS})
    * @param reportsOutcome true when the caller will complete the decision (see
    *     {@link MeshRequest})
    */
-  public static MeshRoute decide(HttpHost target, HttpRequest request, boolean reportsOutcome) {
+  public static MeshRoute decide(HttpHost target, HttpRequest request, boolean reportsOutcome,
+      boolean opensMeshTls) {
     if (request == null || !Mesh.active()) {
       return null;
     }
@@ -64,7 +67,9 @@ public final class MeshRoute {
     String scheme = host.getSchemeName();
     Decision decision = Mesh.outbound(new MeshRequest(MeshRequest.HTTP, scheme,
         host.getHostName(), MeshRequest.portOrDefault(host.getPort(), scheme), request.getPath(),
-        request.getMethod(), headersOf(request), reportsOutcome));
+        request.getMethod(), headersOf(request),
+        (reportsOutcome ? MeshRequest.REPORTS_OUTCOME : 0)
+            | (opensMeshTls ? MeshRequest.OPENS_MESH_TLS : 0)));
     if (decision == null || decision.passThrough()) {
       return null;
     }

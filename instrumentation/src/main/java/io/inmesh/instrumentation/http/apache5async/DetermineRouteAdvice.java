@@ -24,7 +24,8 @@ public final class DetermineRouteAdvice {
   public static Decision enter(@Advice.Argument(value = 0, readOnly = false) HttpHost target,
       @Advice.Argument(1) HttpRequest request) {
     // the outcome is reported when the exchange's consumer is ours (see ExecuteAdvice)
-    MeshRoute route = MeshRoute.decide(target, request, MeshResponseConsumer.producing());
+    MeshRoute route = MeshRoute.decide(target, request, MeshResponseConsumer.producing(),
+        false);
     if (route == null) {
       return null;
     }

@@ -3,8 +3,6 @@ package io.inmesh.instrumentation.http.urlconnection;
 import io.inmesh.api.MeshTls;
 import io.inmesh.api.PendingTls;
 import java.net.Socket;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -21,30 +19,18 @@ public final class MeshTlsAdvice {
   private MeshTlsAdvice() {}
 
   @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-  public static void exit(@Advice.This Object client, @Advice.Argument(0) String server,
-      @Advice.Argument(1) int port, @Advice.Return(readOnly = false) Socket socket,
+  public static void exit(@Advice.This Object client,
+      @Advice.Return(readOnly = false) Socket socket,
       @Advice.Thrown(readOnly = false) Throwable thrown) {
     MeshTls tls = PendingTls.current();
     if (tls == null || socket == null || thrown != null
         || client.getClass().getName().equals(HttpsUrlConnectionInstrumentation.HTTPS_CLIENT)) {
       return;
     }
-    Socket plain = socket;
     try {
-      SSLSocket secured = (SSLSocket) tls.context().getSocketFactory()
-          .createSocket(plain, server, port, true);
-      SSLParameters parameters = secured.getSSLParameters();
-      tls.configure(parameters);
-      secured.setSSLParameters(parameters);
-      secured.startHandshake();
-      socket = secured;
+      socket = tls.secure(socket);
     } catch (Throwable e) {
-      // never plaintext: the connection fails with the handshake's reason
-      try {
-        plain.close();
-      } catch (java.io.IOException ignored) {
-        // failing anyway
-      }
+      // never plaintext: the connection fails with the handshake's reason (the socket is closed)
       socket = null;
       thrown = e;
     }
