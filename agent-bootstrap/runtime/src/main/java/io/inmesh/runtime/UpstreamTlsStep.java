@@ -55,7 +55,7 @@ final class UpstreamTlsStep {
     String problem;
     ClientTls client = null;
     if (!request.opensMeshTls()) {
-      problem = "this HTTP client cannot open it yet (the async Apache and Reactor Netty clients cannot)";
+      problem = "this HTTP client cannot open it yet";
     } else if (c == null) {
       problem = "TLS is not set up yet";
     } else {
