@@ -82,14 +82,14 @@ class RouterTest {
   }
 
   private final RandomSource random = RandomSource.seeded(7);
-  private final MeshSnapshot snap = snapshot(cluster("c", LbPolicy.ROUND_ROBIN, "10.0.0.1:80"));
+  private final MeshSnapshot snap = snapshot(cluster("c", LbPolicy.ROUND_ROBIN, "127.96.0.1:80"));
 
   @Test
   void plainRouteHasNoEffectsAndEnvoysDefaultTimeout() {
     Routing r = Router.route(snap, table(route(ANY, RouteAction.Forward.to(
         new ClusterSpecifier.ToCluster("c")))), TestRequest.of("h", "/x"), random);
     assertEquals(Routing.Result.ROUTED, r.result());
-    assertEquals("10.0.0.1", r.endpoint().host());
+    assertEquals("127.96.0.1", r.endpoint().host());
     assertNull(r.pathAndQuery());
     assertNull(r.authority());
     assertSame(HeaderMutations.NONE, r.requestHeaders());
@@ -135,8 +135,8 @@ class RouterTest {
   @Test
   void hostRewrites() {
     RequestView req = TestRequest.of("reviews:9080", "/svc/a", "x-host", "from-header");
-    Endpoint ip = new Endpoint("10.0.0.1", 80, 1, HealthStatus.HEALTHY);
-    Endpoint named = new Endpoint("10.0.0.2", 80, 1, HealthStatus.HEALTHY, "pod-a.local");
+    Endpoint ip = new Endpoint("127.96.0.1", 80, 1, HealthStatus.HEALTHY);
+    Endpoint named = new Endpoint("127.96.0.2", 80, 1, HealthStatus.HEALTHY, "pod-a.local");
     assertEquals("lit", new HostRewrite.Literal("lit").rewrite(req, ip));
     assertNull(new HostRewrite.Auto().rewrite(req, ip), "an IP endpoint keeps the host");
     assertEquals("pod-a.local", new HostRewrite.Auto().rewrite(req, named));
@@ -197,7 +197,7 @@ class RouterTest {
     h.add("x-over", "1");
     h.add("x-over", "2");
     m.applyTo(h, TestRequest.of("h", "/", "x-in", "v"),
-        new Endpoint("10.0.0.1", 80, 1, HealthStatus.HEALTHY));
+        new Endpoint("127.96.0.1", 80, 1, HealthStatus.HEALTHY));
     assertFalse(h.contains("x-drop"));
     assertEquals(List.of("a", "b"), h.map.get("x-append"));
     assertEquals(List.of("new"), h.map.get("x-absent"));
@@ -205,7 +205,7 @@ class RouterTest {
     assertEquals(List.of("o"), h.map.get("x-over"));
     assertFalse(h.contains("x-only-if"));
     assertFalse(h.contains("x-empty"), "empty values are dropped unless keep_empty_value");
-    assertEquals(List.of("v-10.0.0.1:80-%"), h.map.get("x-from"));
+    assertEquals(List.of("v-127.96.0.1:80-%"), h.map.get("x-from"));
   }
 
   @Test
@@ -213,8 +213,8 @@ class RouterTest {
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
         IllegalArgumentException.class, () -> HeaderValue.parse("%START_TIME%"));
     assertTrue(e.getMessage().contains("START_TIME"));
-    assertEquals("10.1.1.1", HeaderValue.parse("%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%")
-        .resolve(TestRequest.of("h", "/").withSourceIp("10.1.1.1"), null));
+    assertEquals("127.1.1.1", HeaderValue.parse("%DOWNSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%")
+        .resolve(TestRequest.of("h", "/").withSourceIp("127.1.1.1"), null));
   }
 
   @Test
@@ -228,8 +228,8 @@ class RouterTest {
         new ClusterSpecifier.WeightedCluster("d", 1)));
     Route r = new Route("w", ANY, RouteAction.Forward.to(split), routeLevel, HeaderMutations.NONE,
         null);
-    MeshSnapshot two = snapshot(cluster("c", LbPolicy.ROUND_ROBIN, "10.0.0.1:80"),
-        cluster("d", LbPolicy.ROUND_ROBIN, "10.0.0.2:80"));
+    MeshSnapshot two = snapshot(cluster("c", LbPolicy.ROUND_ROBIN, "127.96.0.1:80"),
+        cluster("d", LbPolicy.ROUND_ROBIN, "127.96.0.2:80"));
     Set<String> seen = new HashSet<>();
     for (int i = 0; i < 50; i++) {
       Routing routing = Router.route(two, table(r), TestRequest.of("h", "/"), random);
@@ -315,8 +315,8 @@ class RouterTest {
 
   @Test
   void mirrorsAreSampledByTheirFractionAndGetAShadowHost() {
-    MeshSnapshot withMirror = snapshot(cluster("c", LbPolicy.ROUND_ROBIN, "10.0.0.1:80"),
-        cluster("m", LbPolicy.ROUND_ROBIN, "10.0.0.9:80"));
+    MeshSnapshot withMirror = snapshot(cluster("c", LbPolicy.ROUND_ROBIN, "127.96.0.1:80"),
+        cluster("m", LbPolicy.ROUND_ROBIN, "127.96.0.9:80"));
     RouteAction.Forward f = new RouteAction.Forward(new ClusterSpecifier.ToCluster("c"), null,
         null, List.of(), List.of(new RequestMirrorPolicy("m", 100_000, true),
             new RequestMirrorPolicy("gone", 1_000_000, false)), Duration.ofSeconds(2),
@@ -328,7 +328,7 @@ class RouterTest {
       Routing.Mirror m = r.mirrors().get(0);
       if (m.sampled()) {
         sampled++;
-        assertEquals("10.0.0.9", m.endpoint().host());
+        assertEquals("127.96.0.9", m.endpoint().host());
         assertEquals("h-shadow:9080", m.authority());
       } else {
         assertNull(m.endpoint());
@@ -351,8 +351,8 @@ class RouterTest {
 
   @Test
   void hashPoliciesPinAKeyToOneEndpoint() {
-    MeshSnapshot ring = snapshot(cluster("c", LbPolicy.RING_HASH, "10.0.0.1:80", "10.0.0.2:80",
-        "10.0.0.3:80", "10.0.0.4:80"));
+    MeshSnapshot ring = snapshot(cluster("c", LbPolicy.RING_HASH, "127.96.0.1:80", "127.96.0.2:80",
+        "127.96.0.3:80", "127.96.0.4:80"));
     RouteTable t = table(route(ANY, hashed("c", new HashPolicy.Header("x-user", null, null,
         false))));
     Set<String> endpoints = new HashSet<>();
@@ -373,8 +373,8 @@ class RouterTest {
 
   @Test
   void terminalStopsAtTheFirstHashAndSourceIpAndQueryHash() {
-    MeshSnapshot ring = snapshot(cluster("c", LbPolicy.MAGLEV, "10.0.0.1:80", "10.0.0.2:80",
-        "10.0.0.3:80"));
+    MeshSnapshot ring = snapshot(cluster("c", LbPolicy.MAGLEV, "127.96.0.1:80", "127.96.0.2:80",
+        "127.96.0.3:80"));
     RouteTable t = table(route(ANY, hashed("c", new HashPolicy.QueryParameter("id", true),
         new HashPolicy.SourceIp(false))));
     String a = Router.route(ring, t, TestRequest.of("h", "/?id=7").withSourceIp("1.1.1.1"),
@@ -393,8 +393,8 @@ class RouterTest {
 
   @Test
   void aMissingHashCookieIsGeneratedAndSetOnTheResponse() {
-    MeshSnapshot ring = snapshot(cluster("c", LbPolicy.RING_HASH, "10.0.0.1:80",
-        "10.0.0.2:80"));
+    MeshSnapshot ring = snapshot(cluster("c", LbPolicy.RING_HASH, "127.96.0.1:80",
+        "127.96.0.2:80"));
     RouteTable t = table(route(ANY, hashed("c", new HashPolicy.Cookie("sticky",
         Duration.ofSeconds(60), "/", List.of("SameSite=Strict"), false))));
     Routing first = Router.route(ring, t, TestRequest.of("h", "/"), random);
@@ -416,16 +416,16 @@ class RouterTest {
 
   @Test
   void sessionAffinityUsesTheNamedEndpointAndPinsNewSessions() {
-    MeshSnapshot two = snapshot(cluster("c", LbPolicy.ROUND_ROBIN, "10.0.0.1:80",
-        "10.0.0.2:80"));
+    MeshSnapshot two = snapshot(cluster("c", LbPolicy.ROUND_ROBIN, "127.96.0.1:80",
+        "127.96.0.2:80"));
     SessionAffinity cookie = new SessionAffinity(SessionAffinity.Kind.COOKIE, "session", "/",
         null, false);
     RouteTable t = table(route(ANY, forward("c", null, null))).withSessionAffinity(cookie);
-    String pinned = java.util.Base64.getEncoder().encodeToString("10.0.0.2:80".getBytes());
+    String pinned = java.util.Base64.getEncoder().encodeToString("127.96.0.2:80".getBytes());
     for (int i = 0; i < 6; i++) {
       Routing r = Router.route(two, t, TestRequest.of("h", "/", "cookie", "session=" + pinned),
           random);
-      assertEquals("10.0.0.2", r.endpoint().host());
+      assertEquals("127.96.0.2", r.endpoint().host());
       assertTrue(r.addedResponseHeaders().isEmpty());
     }
     Routing fresh = Router.route(two, t, TestRequest.of("h", "/"), random);
@@ -434,7 +434,7 @@ class RouterTest {
     assertTrue(set.value().startsWith("session=\"" + java.util.Base64.getEncoder()
         .encodeToString(fresh.endpoint().address().getBytes()) + "\"; Path=/"), set.value());
 
-    String gone = java.util.Base64.getEncoder().encodeToString("10.9.9.9:80".getBytes());
+    String gone = java.util.Base64.getEncoder().encodeToString("127.9.9.9:80".getBytes());
     RouteTable strict = table(route(ANY, forward("c", null, null))).withSessionAffinity(
         new SessionAffinity(SessionAffinity.Kind.HEADER, "x-session", null, null, true));
     assertEquals(Routing.Result.NO_HEALTHY_UPSTREAM, Router.route(two, strict,

@@ -35,6 +35,12 @@ public final class AdminServer implements AutoCloseable {
    */
   public static AdminServer start(InetSocketAddress address, IstioMetrics metrics,
       BooleanSupplier ready, Supplier<MeshSnapshot> snapshot) {
+    return start(address, metrics, ready, snapshot, () -> XdsStatus.NONE);
+  }
+
+  /** @param xds how the xDS stream stands, for {@code /config_dump} */
+  public static AdminServer start(InetSocketAddress address, IstioMetrics metrics,
+      BooleanSupplier ready, Supplier<MeshSnapshot> snapshot, Supplier<XdsStatus> xds) {
     Map<String, HttpEndpoint.Handler> routes = new LinkedHashMap<>();
     routes.put("/healthz", r -> Response.text(200, "ok\n"));
     routes.put("/ready", r -> ready.getAsBoolean() ? Response.text(200, "LIVE\n")
@@ -42,7 +48,8 @@ public final class AdminServer implements AutoCloseable {
     if (metrics != null) {
       routes.put("/stats/prometheus", MetricsServer.handler(metrics));
     }
-    routes.put("/config_dump", r -> Response.json(SnapshotJson.configDump(current(snapshot))));
+    routes.put("/config_dump", r -> Response.json(SnapshotJson.configDump(current(snapshot),
+        xds.get())));
     routes.put("/routes", r -> routes(current(snapshot), r));
     routes.put("/clusters", r -> Response.text(200, SnapshotJson.clustersText(current(snapshot))));
     routes.put("/explain", r -> explain(current(snapshot), r));

@@ -18,14 +18,15 @@ import java.util.function.Supplier;
  *     {@code endpoint}; {@code inmesh_xds_resources{type=...}})
  */
 public record AgentHealth(BooleanSupplier ready, BooleanSupplier xdsConnected,
-    LongSupplier configVersion, LongSupplier nacks, Supplier<Map<String, Integer>> resources) {
+    LongSupplier configVersion, LongSupplier nacks, Supplier<Map<String, Integer>> resources,
+    Supplier<XdsStatus> xdsStatus) {
 
   /** The resource types reported as gauges. */
   public static final String[] RESOURCE_TYPES = {"listener", "route", "cluster", "endpoint"};
 
   /** A health that knows nothing: always ready, never connected. */
   public static final AgentHealth NONE =
-      new AgentHealth(() -> true, () -> false, () -> 0, () -> 0, Map::of);
+      new AgentHealth(() -> true, () -> false, () -> 0, () -> 0, Map::of, () -> XdsStatus.NONE);
 
   public AgentHealth {
     ready = ready != null ? ready : () -> true;
@@ -33,5 +34,11 @@ public record AgentHealth(BooleanSupplier ready, BooleanSupplier xdsConnected,
     configVersion = configVersion != null ? configVersion : () -> 0;
     nacks = nacks != null ? nacks : () -> 0;
     resources = resources != null ? resources : Map::of;
+    xdsStatus = xdsStatus != null ? xdsStatus : () -> XdsStatus.NONE;
+  }
+
+  public AgentHealth(BooleanSupplier ready, BooleanSupplier xdsConnected,
+      LongSupplier configVersion, LongSupplier nacks, Supplier<Map<String, Integer>> resources) {
+    this(ready, xdsConnected, configVersion, nacks, resources, null);
   }
 }

@@ -1,6 +1,8 @@
 package io.inmesh.telemetry;
 
 import io.inmesh.policies.MeshSnapshot;
+import io.inmesh.policies.cluster.CircuitBreaker;
+import io.inmesh.policies.cluster.CircuitBreakers;
 import io.inmesh.policies.cluster.ClusterState;
 import io.inmesh.policies.cluster.Host;
 import io.inmesh.policies.route.ClusterSpecifier;
@@ -23,9 +25,13 @@ final class SnapshotJson {
 
   private SnapshotJson() {}
 
-  static String configDump(MeshSnapshot snapshot) {
+  /** The live configuration, with when it was last updated and the last NACK's reason. */
+  static String configDump(MeshSnapshot snapshot, XdsStatus xds) {
     Json j = new Json(new StringBuilder(4096));
-    j.beginObject().field("version", snapshot.version());
+    j.beginObject().field("version", snapshot.version())
+        .optional("last_updated", instant(xds.lastUpdateMillis()));
+    j.name("last_nack").beginObject().optional("error_detail", xds.lastNack())
+        .optional("at", instant(xds.lastNackMillis())).endObject();
     j.name("route_configs").beginArray();
     for (Map.Entry<String, RouteTable> e : new TreeMap<>(snapshot.routesByTarget()).entrySet()) {
       RouteTable t = e.getValue();
@@ -48,9 +54,22 @@ final class SnapshotJson {
     j.name("clusters").beginArray();
     for (Map.Entry<String, ClusterState> e : new TreeMap<>(snapshot.clusters()).entrySet()) {
       ClusterState c = e.getValue();
+      CircuitBreaker breaker = c.circuitBreaker();
+      CircuitBreakers limits = breaker.thresholds();
       j.beginObject().field("name", e.getKey())
           .field("eds_service_name", c.cluster().edsServiceName())
           .field("lb_policy", c.cluster().lbPolicy().name())
+          .name("circuit_breakers").beginObject()
+          .field("max_requests", limits.maxRequests())
+          .field("max_pending_requests", limits.maxPendingRequests())
+          .field("max_connections", limits.maxConnections())
+          .field("max_retries", limits.maxRetries())
+          .field("requests_active", breaker.activeRequests())
+          .field("retries_active", breaker.activeRetries())
+          .field("request_overflows", breaker.requestOverflows())
+          .field("retry_overflows", breaker.retryOverflows())
+          .endObject()
+          .field("ejected_endpoints", c.outlierDetector().ejectedHosts())
           .name("endpoints").beginArray();
       for (Host h : c.loadBalancer().hosts()) {
         host(j, h);
@@ -61,6 +80,10 @@ final class SnapshotJson {
     return j.toString();
   }
 
+  private static String instant(long epochMillis) {
+    return epochMillis == 0 ? null : java.time.Instant.ofEpochMilli(epochMillis).toString();
+  }
+
   static void host(Json j, Host h) {
     j.beginObject().field("address", h.endpoint().address())
         .field("weight", h.endpoint().weight())
@@ -69,6 +92,7 @@ final class SnapshotJson {
         .field("locality", h.locality())
         .field("priority", h.priority())
         .field("active_requests", h.activeRequests().count())
+        .field("ejected", h.ejected())
         .endObject();
   }
 
@@ -188,10 +212,25 @@ final class SnapshotJson {
     for (Map.Entry<String, ClusterState> e : new TreeMap<>(snapshot.clusters()).entrySet()) {
       String c = e.getKey();
       s.append(c).append("::lb_policy::").append(e.getValue().cluster().lbPolicy()).append('\n');
+      // Envoy's lines for the DEFAULT priority's thresholds, and what this process holds now
+      CircuitBreaker breaker = e.getValue().circuitBreaker();
+      CircuitBreakers limits = breaker.thresholds();
+      String d = c + "::default_priority::";
+      s.append(d).append("max_connections::").append(limits.maxConnections()).append('\n');
+      s.append(d).append("max_pending_requests::").append(limits.maxPendingRequests())
+          .append('\n');
+      s.append(d).append("max_requests::").append(limits.maxRequests()).append('\n');
+      s.append(d).append("max_retries::").append(limits.maxRetries()).append('\n');
+      s.append(c).append("::rq_active::").append(breaker.activeRequests()).append('\n');
+      s.append(c).append("::upstream_rq_pending_overflow::").append(breaker.requestOverflows())
+          .append('\n');
+      s.append(c).append("::upstream_rq_retry_overflow::").append(breaker.retryOverflows())
+          .append('\n');
       for (Host h : e.getValue().loadBalancer().hosts()) {
         String p = c + "::" + h.endpoint().address() + "::";
         s.append(p).append("health_flags::")
-            .append(h.endpoint().health().name().toLowerCase(java.util.Locale.ROOT)).append('\n');
+            .append(h.endpoint().health().name().toLowerCase(java.util.Locale.ROOT))
+            .append(h.ejected() ? "/failed_outlier_check" : "").append('\n');
         s.append(p).append("weight::").append(h.endpoint().weight()).append('\n');
         s.append(p).append("rq_active::").append(h.activeRequests().count()).append('\n');
         s.append(p).append("priority::").append(h.priority()).append('\n');

@@ -57,7 +57,8 @@ public final class Telemetry implements AutoCloseable {
     MetricsServer ms = c.metricsAddress() == null ? null
         : MetricsServer.start(c.metricsAddress(), metrics);
     AdminServer admin = c.adminAddress() == null ? null
-        : AdminServer.start(c.adminAddress(), metrics, h.ready(), snapshot);
+        : AdminServer.start(c.adminAddress(), metrics, h.ready(), snapshot,
+            h.xdsStatus());
     LOG.info("telemetry: metrics %s, admin %s, access log %s",
         ms == null ? "off" : ms.address(), admin == null ? "off" : admin.address(),
         log == null ? "off" : c.accessLog().target());

@@ -85,7 +85,7 @@ class AccessLogCollectorTest {
     assertNotNull(log);
     CallRecord plain = Calls.ok(Calls.REVIEWS_V1, 200, 12, 5, 700);
     CallRecord traced = new CallRecord("http", "GET", "reviews:9080", "/reviews/2", "reviews:9080",
-        "r1", Calls.REVIEWS_V1, "10.0.0.7:9080", 503, "-", null, 1_700_000_000_007L, 3_000_000,
+        "r1", Calls.REVIEWS_V1, "127.96.0.7:9080", 503, "-", null, 1_700_000_000_007L, 3_000_000,
         -1, -1, null, "4bf92f3577b34da6a3ce929d0e0e4736", "req-42");
     log.onCall(traced);
     for (int i = 0; i < 299; i++) {

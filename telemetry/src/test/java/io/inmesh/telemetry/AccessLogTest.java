@@ -48,7 +48,7 @@ class AccessLogTest {
     assertEquals(19, first.get("bytes_sent").getAsLong());
     assertEquals(12, first.get("duration").getAsLong());
     assertEquals("12", first.get("upstream_service_time").getAsString());
-    assertEquals("10.0.0.7:9080", first.get("upstream_host").getAsString());
+    assertEquals("127.96.0.7:9080", first.get("upstream_host").getAsString());
     assertEquals(Calls.REVIEWS_V1, first.get("upstream_cluster").getAsString());
     assertEquals("reviews:9080", first.get("authority").getAsString());
     assertEquals("r1", first.get("route_name").getAsString());

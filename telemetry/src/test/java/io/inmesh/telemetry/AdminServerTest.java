@@ -51,14 +51,14 @@ class AdminServerTest {
     RouteTable table = new RouteTable("9080", List.of(vh));
     ClusterState v1 = ClusterState.of(
         new UpstreamCluster(V1, V1, UpstreamCluster.LbPolicy.ROUND_ROBIN),
-        LoadAssignment.of(List.of(new Endpoint("10.0.0.1", 9080, 1, HealthStatus.HEALTHY))),
+        LoadAssignment.of(List.of(new Endpoint("127.96.0.1", 9080, 1, HealthStatus.HEALTHY))),
         null);
     ClusterState v2 = ClusterState.of(
         new UpstreamCluster(V2, V2, UpstreamCluster.LbPolicy.LEAST_REQUEST),
-        LoadAssignment.of(List.of(new Endpoint("10.0.0.2", 9080, 3, HealthStatus.HEALTHY),
-            new Endpoint("10.0.0.3", 9080, 1, HealthStatus.UNHEALTHY))),
+        LoadAssignment.of(List.of(new Endpoint("127.96.0.2", 9080, 3, HealthStatus.HEALTHY),
+            new Endpoint("127.96.0.3", 9080, 1, HealthStatus.UNHEALTHY))),
         null);
-    v2.loadBalancer().host("10.0.0.2:9080").activeRequests().started();
+    v2.loadBalancer().host("127.96.0.2:9080").activeRequests().started();
     return new MeshSnapshot(Map.of("reviews:9080", table), Map.of(V1, v1, V2, v2), 7);
   }
 
@@ -118,7 +118,7 @@ class AdminServerTest {
     assertEquals(V2, c2.get("name").getAsString());
     assertEquals("LEAST_REQUEST", c2.get("lb_policy").getAsString());
     JsonObject ep = c2.getAsJsonArray("endpoints").get(0).getAsJsonObject();
-    assertEquals("10.0.0.2:9080", ep.get("address").getAsString());
+    assertEquals("127.96.0.2:9080", ep.get("address").getAsString());
     assertEquals(3, ep.get("weight").getAsInt());
     assertEquals(1, ep.get("active_requests").getAsInt());
   }
@@ -142,11 +142,29 @@ class AdminServerTest {
   @Test
   void clusters() throws Exception {
     String text = Http.get(admin.address(), "/clusters").body();
-    assertTrue(text.contains(V2 + "::10.0.0.2:9080::health_flags::healthy\n"), text);
-    assertTrue(text.contains(V2 + "::10.0.0.2:9080::weight::3\n"), text);
-    assertTrue(text.contains(V2 + "::10.0.0.2:9080::rq_active::1\n"), text);
-    assertTrue(text.contains(V2 + "::10.0.0.3:9080::health_flags::unhealthy\n"), text);
-    assertTrue(text.contains(V1 + "::10.0.0.1:9080::rq_active::0\n"), text);
+    assertTrue(text.contains(V2 + "::127.96.0.2:9080::health_flags::healthy\n"), text);
+    assertTrue(text.contains(V2 + "::127.96.0.2:9080::weight::3\n"), text);
+    assertTrue(text.contains(V2 + "::127.96.0.2:9080::rq_active::1\n"), text);
+    assertTrue(text.contains(V2 + "::127.96.0.3:9080::health_flags::unhealthy\n"), text);
+    assertTrue(text.contains(V1 + "::127.96.0.1:9080::rq_active::0\n"), text);
+    // the breaker's thresholds (DEFAULT priority) and what this process holds now
+    assertTrue(text.contains(V2 + "::default_priority::max_requests::1024\n"), text);
+    assertTrue(text.contains(V2 + "::upstream_rq_pending_overflow::0\n"), text);
+  }
+
+  @Test
+  void configDumpSaysWhenItWasUpdatedAndTheLastNack() throws Exception {
+    admin.close();
+    MeshSnapshot snapshot = bookinfo();
+    admin = AdminServer.start(new InetSocketAddress("127.0.0.1", 0), metrics, ready::get,
+        () -> snapshot, () -> new XdsStatus(1_795_000_000_000L,
+            "RDS 9080: invalid RE2 regex", 1_795_000_001_000L));
+    JsonObject dump = JsonParser.parseString(Http.get(admin.address(), "/config_dump").body())
+        .getAsJsonObject();
+    assertEquals("2026-11-18T11:06:40Z", dump.get("last_updated").getAsString());
+    JsonObject nack = dump.getAsJsonObject("last_nack");
+    assertEquals("RDS 9080: invalid RE2 regex", nack.get("error_detail").getAsString());
+    assertEquals("2026-11-18T11:06:41Z", nack.get("at").getAsString());
   }
 
   @Test
@@ -161,14 +179,14 @@ class AdminServerTest {
     assertEquals("jason-to-v2", jason.get("route").getAsString());
     assertEquals(V2, jason.get("cluster").getAsString());
     // The only healthy endpoint of v2.
-    assertEquals("10.0.0.2:9080", jason.get("endpoint").getAsString());
+    assertEquals("127.96.0.2:9080", jason.get("endpoint").getAsString());
     assertEquals("15s", jason.getAsJsonObject("policies").get("timeout").getAsString());
     assertEquals(2, jason.getAsJsonObject("cluster_detail").get("endpoints").getAsInt());
 
     JsonObject other = explain("/explain?authority=reviews:9080&path=/reviews/1");
     assertEquals("default", other.get("route").getAsString());
     assertEquals(V1, other.get("cluster").getAsString());
-    assertEquals("10.0.0.1:9080", other.get("endpoint").getAsString());
+    assertEquals("127.96.0.1:9080", other.get("endpoint").getAsString());
 
     JsonObject gone = explain("/explain?authority=reviews:9080&path=/old");
     assertEquals("LOCAL_REPLY", gone.get("result").getAsString());

@@ -9,7 +9,7 @@ final class Calls {
 
   static CallRecord ok(String cluster, int code, long millis, long reqBytes, long respBytes) {
     return new CallRecord("http", "GET", "reviews:9080", "/reviews/1?user=alice",
-        "reviews:9080", "r1", cluster, "10.0.0.7:9080", code, "-", null,
+        "reviews:9080", "r1", cluster, "127.96.0.7:9080", code, "-", null,
         1_700_000_000_123L, millis * 1_000_000, reqBytes, respBytes);
   }
 

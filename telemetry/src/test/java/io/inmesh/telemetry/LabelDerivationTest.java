@@ -23,7 +23,7 @@ class LabelDerivationTest {
         .putFields("service.istio.io/canonical-revision", s("rev2"))
         .build();
     Node node = Node.newBuilder()
-        .setId("sidecar~10.1.2.3~reviews-v2-7d9f8c6b5-abcde.bookinfo~bookinfo.svc.cluster.local")
+        .setId("sidecar~127.1.2.3~reviews-v2-7d9f8c6b5-abcde.bookinfo~bookinfo.svc.cluster.local")
         .setMetadata(Struct.newBuilder()
             .putFields("NAME", s("reviews-v2-7d9f8c6b5-abcde"))
             .putFields("NAMESPACE", s("bookinfo"))
@@ -38,7 +38,7 @@ class LabelDerivationTest {
   @Test
   void minimalNodeId() {
     Node node = Node.newBuilder()
-        .setId("sidecar~10.1.2.3~productpage-v1-6b746f74dc-9stvs.default~default.svc.cluster.local")
+        .setId("sidecar~127.1.2.3~productpage-v1-6b746f74dc-9stvs.default~default.svc.cluster.local")
         .build();
     SourceWorkload w = SourceWorkload.fromNode(node);
     assertEquals(new SourceWorkload("productpage-v1", "default", "unknown", "productpage-v1",

@@ -147,9 +147,9 @@ class MetricsScrapeTest {
   @Test
   void tcpMetricsHaveIstioNames() {
     IstioMetrics metrics = new IstioMetrics(SOURCE, EndpointMetadata.NONE);
-    metrics.tcpOpened("outbound|6379||redis.cache.svc.cluster.local", "10.0.0.9:6379");
-    metrics.tcpBytes("outbound|6379||redis.cache.svc.cluster.local", "10.0.0.9:6379", 100, 2000);
-    metrics.tcpClosed("outbound|6379||redis.cache.svc.cluster.local", "10.0.0.9:6379", "-");
+    metrics.tcpOpened("outbound|6379||redis.cache.svc.cluster.local", "127.96.0.9:6379");
+    metrics.tcpBytes("outbound|6379||redis.cache.svc.cluster.local", "127.96.0.9:6379", 100, 2000);
+    metrics.tcpClosed("outbound|6379||redis.cache.svc.cluster.local", "127.96.0.9:6379", "-");
     String text = metrics.scrape();
     for (String name : List.of("istio_tcp_sent_bytes_total", "istio_tcp_received_bytes_total",
         "istio_tcp_connections_opened_total", "istio_tcp_connections_closed_total")) {

@@ -39,7 +39,8 @@ final class TelemetryStart {
           TelemetryConfig.address(config.admin()), TelemetryConfig.address(config.metrics()),
           accessLog, 0);
       AgentHealth health = new AgentHealth(source::ready, source::connected,
-          () -> source.snapshot().version(), source::nacks, source::resourceCounts);
+          () -> source.snapshot().version(), source::nacks, source::resourceCounts,
+          source::xdsStatus);
       Telemetry telemetry = Telemetry.start(telemetryConfig,
           SourceWorkload.fromNode(bootstrap.node()),
           new SnapshotEndpointMetadata(source::snapshot), health, source::snapshot);

@@ -3,6 +3,7 @@ package io.inmesh.runtime;
 import io.inmesh.policies.MeshSnapshot;
 import io.inmesh.policies.log.AgentLog;
 import io.inmesh.policies.route.RouteTable;
+import io.inmesh.telemetry.XdsStatus;
 import io.inmesh.xds.bootstrap.Bootstrap;
 import io.inmesh.xds.client.XdsClient;
 import io.inmesh.xds.client.XdsClientSettings;
@@ -105,6 +106,13 @@ final class XdsMeshSource implements MeshSource {
   long nacks() {
     XdsClient c = client;
     return c == null ? 0 : c.stats().nacks();
+  }
+
+  /** When a resource was last accepted, and the last NACK, for {@code /config_dump}. */
+  XdsStatus xdsStatus() {
+    XdsClient c = client;
+    return c == null ? XdsStatus.NONE : new XdsStatus(c.stats().lastAckMillis(),
+        c.stats().lastNackReason(), c.stats().lastNackMillis());
   }
 
   /** What the current snapshot holds, by xDS resource type. */

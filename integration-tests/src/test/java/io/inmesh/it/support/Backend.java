@@ -110,7 +110,7 @@ public final class Backend implements ServiceBackend {
     return requests.get();
   }
 
-  /** The Host header of the latest request. */
+  @Override
   public String lastHost() {
     return lastHost;
   }

@@ -29,6 +29,7 @@ public final class H2Backend implements ServiceBackend {
   private final ServerConnector connector;
   private final Set<SocketAddress> connections = ConcurrentHashMap.newKeySet();
   private final AtomicInteger requests = new AtomicInteger();
+  private volatile String lastHost;
 
   public H2Backend(String version) throws Exception {
     QueuedThreadPool threads = new QueuedThreadPool(16, 2);
@@ -47,6 +48,7 @@ public final class H2Backend implements ServiceBackend {
         connections.add(request.getConnectionMetaData().getRemoteSocketAddress());
         requests.incrementAndGet();
         String authority = request.getHttpURI().getAuthority();
+        lastHost = authority;
         // what arrived, as Backend reports it, for tests of the route's request changes
         String query = request.getHttpURI().getQuery();
         response.getHeaders().put("x-seen-path",
@@ -75,6 +77,11 @@ public final class H2Backend implements ServiceBackend {
   @Override
   public int requests() {
     return requests.get();
+  }
+
+  @Override
+  public String lastHost() {
+    return lastHost;
   }
 
   /** The client connections requests arrived on so far. */

@@ -12,6 +12,7 @@ import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.core.v3.Address;
 import io.envoyproxy.envoy.config.core.v3.AggregatedConfigSource;
 import io.envoyproxy.envoy.config.core.v3.ConfigSource;
+import io.envoyproxy.envoy.config.core.v3.DataSource;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
 import io.envoyproxy.envoy.config.core.v3.HealthStatus;
@@ -21,6 +22,7 @@ import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.endpoint.v3.Endpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
 import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
+import io.envoyproxy.envoy.config.route.v3.DirectResponseAction;
 import io.envoyproxy.envoy.config.route.v3.RedirectAction;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
@@ -35,7 +37,7 @@ import java.util.List;
 /**
  * A ratings service whose route table uses the VirtualService and DestinationRule features every
  * client must honour: a prefix rewrite with request and response header changes, a host rewrite,
- * a redirect answered locally, mirroring (to a live mirror and to one that is down), and a
+ * a redirect and a direct response answered locally, mirroring (to a live mirror and to one that is down), and a
  * ring-hash cluster on {@code x-user} with three endpoints at priority 0 and one at priority 1.
  */
 public final class RatingsMesh implements AutoCloseable {
@@ -100,7 +102,13 @@ public final class RatingsMesh implements AutoCloseable {
         .addRoutes(Route.newBuilder().setName("moved")
             .setMatch(RouteMatch.newBuilder().setPath("/moved"))
             .setRedirect(RedirectAction.newBuilder().setPathRedirect("/ratings/1")
-                .setResponseCode(RedirectAction.RedirectResponseCode.MOVED_PERMANENTLY)))
+                .setResponseCode(RedirectAction.RedirectResponseCode.MOVED_PERMANENTLY))
+            .addResponseHeadersToAdd(HeaderValueOption.newBuilder()
+                .setHeader(HeaderValue.newBuilder().setKey("x-route").setValue("moved"))))
+        .addRoutes(Route.newBuilder().setName("teapot")
+            .setMatch(RouteMatch.newBuilder().setPath("/teapot"))
+            .setDirectResponse(DirectResponseAction.newBuilder().setStatus(418)
+                .setBody(DataSource.newBuilder().setInlineString("short and stout"))))
         .addRoutes(Route.newBuilder().setName("mirrored")
             .setMatch(RouteMatch.newBuilder().setPrefix("/mirrored"))
             .setRoute(toV1.clone().addRequestMirrorPolicies(

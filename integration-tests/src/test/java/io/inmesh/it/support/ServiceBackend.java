@@ -10,6 +10,9 @@ public interface ServiceBackend extends AutoCloseable {
 
   int requests();
 
+  /** The authority ({@code Host} or {@code :authority}) of the latest request. */
+  String lastHost();
+
   @Override
   void close();
 }

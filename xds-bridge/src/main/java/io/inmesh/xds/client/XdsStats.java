@@ -8,6 +8,8 @@ public final class XdsStats {
   private final AtomicLong acks = new AtomicLong();
   private final AtomicLong nacks = new AtomicLong();
   private volatile String lastNackReason;
+  private volatile long lastAckMillis;
+  private volatile long lastNackMillis;
   private volatile boolean connected;
 
   public long acks() {
@@ -23,17 +25,29 @@ public final class XdsStats {
     return lastNackReason;
   }
 
+  /** When the last resource was accepted (epoch milliseconds), or 0. */
+  public long lastAckMillis() {
+    return lastAckMillis;
+  }
+
+  /** When the last NACK was sent (epoch milliseconds), or 0. */
+  public long lastNackMillis() {
+    return lastNackMillis;
+  }
+
   /** True while an ADS stream has received at least one response and is still open. */
   public boolean connected() {
     return connected;
   }
 
   void recordAck() {
+    lastAckMillis = System.currentTimeMillis();
     acks.incrementAndGet();
   }
 
   void recordNack(String reason) {
     lastNackReason = reason;
+    lastNackMillis = System.currentTimeMillis();
     nacks.incrementAndGet();
   }
 

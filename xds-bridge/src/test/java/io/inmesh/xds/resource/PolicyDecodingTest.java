@@ -99,9 +99,9 @@ class PolicyDecodingTest {
   private static Routing route(RouteConfiguration config, RequestView request) throws Exception {
     RouteTable table = parse(RDS, config).table();
     ClusterState c = ClusterState.of(new UpstreamCluster("c", "c", LbPolicy.ROUND_ROBIN),
-        LoadAssignment.of(List.of(new Endpoint("10.0.0.1", 80, 1, HealthStatus.HEALTHY))), null);
+        LoadAssignment.of(List.of(new Endpoint("127.96.0.1", 80, 1, HealthStatus.HEALTHY))), null);
     ClusterState m = ClusterState.of(new UpstreamCluster("m", "m", LbPolicy.ROUND_ROBIN),
-        LoadAssignment.of(List.of(new Endpoint("10.0.0.9", 80, 1, HealthStatus.HEALTHY))), null);
+        LoadAssignment.of(List.of(new Endpoint("127.96.0.9", 80, 1, HealthStatus.HEALTHY))), null);
     return Router.route(new MeshSnapshot(Map.of(), Map.of("c", c, "m", m), 1), table, request,
         RandomSource.seeded(3));
   }
@@ -464,7 +464,7 @@ class PolicyDecodingTest {
             .setRegion("r").setZone("z1")).setLoadBalancingWeight(UInt32Value.of(3))
             .addLbEndpoints(LbEndpoint.newBuilder().setEndpoint(
                 io.envoyproxy.envoy.config.endpoint.v3.Endpoint.newBuilder()
-                    .setAddress(MeshResources.socket("10.0.0.1", 80)).setHostname("pod-1"))))
+                    .setAddress(MeshResources.socket("127.96.0.1", 80)).setHostname("pod-1"))))
         .build();
     EndpointUpdate u = parse(new EndpointResourceType(), cla);
     assertEquals(200, u.assignment().overprovisioningFactor());
@@ -480,7 +480,7 @@ class PolicyDecodingTest {
         .setLoadAssignment(MeshResources.endpoints("dns", "api.example.com:443")).build());
     assertEquals("api.example.com", dns.inlineEndpoints().endpoints().get(0).hostname());
     assertNull(parse(CDS, Cluster.newBuilder().setName("s").setType(Cluster.DiscoveryType.STATIC)
-        .setLoadAssignment(MeshResources.endpoints("s", "10.0.0.1:80")).build())
+        .setLoadAssignment(MeshResources.endpoints("s", "127.96.0.1:80")).build())
         .inlineEndpoints().endpoints().get(0).hostname());
   }
 }

@@ -30,7 +30,7 @@ public final class ApacheHttpClient4Instrumentation implements LibraryInstrument
   /** Present from HttpClient 4.4 on, which needs HttpCore 4.4's HttpHost with an address. */
   static final String MARKER_4_4 = "org.apache.http.conn.ssl.DefaultHostnameVerifier";
   static final String HOST = "org.apache.http.HttpHost";
-  /** Binds the connected socket: where the mesh's TLS is layered ({@link BindTlsAdvice}). */
+  /** Binds the connected socket: where the mesh's TLS is layered ({@code BindTlsAdvice}). */
   static final String CONNECTION = "org.apache.http.impl.conn.DefaultManagedHttpClientConnection";
 
   @Override
@@ -54,6 +54,6 @@ public final class ApacheHttpClient4Instrumentation implements LibraryInstrument
                 .and(takesArgument(1, named("org.apache.http.HttpRequest"))),
                 "io.inmesh.instrumentation.http.apache4.DoExecuteAdvice")
             .advice(named("bind").and(takesArguments(1)).and(takesArgument(0, Socket.class)),
-                "io.inmesh.instrumentation.http.apache4.BindTlsAdvice"));
+                "io.inmesh.instrumentation.http.BindTlsAdvice"));
   }
 }

@@ -31,7 +31,7 @@ public final class ApacheHttpClient5Instrumentation implements LibraryInstrument
   /** Present from 5.0 on (the advice needs 5.0's HttpHost with an address). */
   static final String MARKER = "org.apache.hc.client5.http.routing.HttpRoutePlanner";
   static final String HOST = "org.apache.hc.core5.http.HttpHost";
-  /** Binds the connected socket: where the mesh's TLS is layered ({@link BindTlsAdvice}). */
+  /** Binds the connected socket: where the mesh's TLS is layered ({@code BindTlsAdvice}). */
   static final String CONNECTION =
       "org.apache.hc.client5.http.impl.io.DefaultManagedHttpClientConnection";
   /** The routing step both HttpClient 5 clients share, defined in HttpClient 5's loader. */
@@ -63,6 +63,6 @@ public final class ApacheHttpClient5Instrumentation implements LibraryInstrument
                 .and(takesArgument(1, named("org.apache.hc.core5.http.ClassicHttpRequest"))),
                 "io.inmesh.instrumentation.http.apache5.DoExecuteAdvice")
             .advice(named("bind").and(takesArguments(1)).and(takesArgument(0, Socket.class)),
-                "io.inmesh.instrumentation.http.apache5.BindTlsAdvice"));
+                "io.inmesh.instrumentation.http.BindTlsAdvice"));
   }
 }

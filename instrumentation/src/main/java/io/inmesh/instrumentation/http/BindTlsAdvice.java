@@ -1,4 +1,4 @@
-package io.inmesh.instrumentation.http.apache4;
+package io.inmesh.instrumentation.http;
 
 import io.inmesh.api.MeshTls;
 import io.inmesh.api.PendingTls;
@@ -7,12 +7,13 @@ import javax.net.ssl.SSLSocket;
 import net.bytebuddy.asm.Advice;
 
 /**
- * Inlined into {@code DefaultManagedHttpClientConnection.bind(Socket)}: while the call being
- * executed on this thread goes to a cluster that requires TLS ({@link PendingTls}, set by
- * {@link DoExecuteAdvice}), the plain socket the connection operator has just connected is
- * layered with the mesh's TLS and handshaken before the connection uses it. Its pool entry is the
- * endpoint's route, so the secured connection is reused only for that endpoint. References only
- * the bootstrap API and the JDK.
+ * Inlined into Apache HttpClient 4's and 5's {@code DefaultManagedHttpClientConnection.bind(Socket)}:
+ * while the call being executed on this thread goes to a cluster that requires TLS
+ * ({@link PendingTls}, set by the client's {@code DoExecuteAdvice}), the plain socket the
+ * connection operator has just connected is layered with the mesh's TLS and handshaken before the
+ * connection uses it. Its pool entry is the endpoint's route, so the secured connection is reused
+ * only for that endpoint. References only the bootstrap API and the JDK, so both libraries share
+ * it.
  */
 public final class BindTlsAdvice {
 
