@@ -79,8 +79,10 @@ class MutualTlsIT {
   /** Apache HttpClient 4 and 5 classic, which open the mesh's TLS on the connection they bind. */
   private AgentJvm apache4;
   private AgentJvm apache5;
-  /** Reactor Netty, which does not open the mesh's TLS. */
+  /** Reactor Netty, which opens the mesh's TLS when it sets a channel up. */
   private AgentJvm reactor;
+  /** Apache HttpClient 5 async, which does not open the mesh's TLS. */
+  private AgentJvm apacheAsync;
 
   @BeforeAll
   void start(@TempDir Path dir) throws Exception {
@@ -128,11 +130,14 @@ class MutualTlsIT {
     apache4 = clientApp(bootstrap, dir, "httpclient-4.5.14", "ApacheHttpClient4Probe");
     apache5 = clientApp(bootstrap, dir, "httpclient5-5.6.5", "ApacheHttpClient5Probe");
     reactor = clientApp(bootstrap, dir, "reactor-netty-http-1.3.7", "ReactorNettyProbe");
+    apacheAsync = clientApp(bootstrap, dir.resolve("async"), "httpclient5-5.6.5",
+        "ApacheHttpAsyncClient5Probe");
     app.await("READY", 30);
     okhttp.await("READY", 30);
     apache4.await("READY", 30);
     apache5.await("READY", 30);
     reactor.await("READY", 30);
+    apacheAsync.await("READY", 30);
   }
 
   private static AgentJvm clientApp(Path bootstrap, Path dir, String clientApp, String probe)
@@ -189,7 +194,7 @@ class MutualTlsIT {
     if (okhttp != null) {
       okhttp.close();
     }
-    for (AgentJvm jvm : new AgentJvm[] {apache4, apache5, reactor}) {
+    for (AgentJvm jvm : new AgentJvm[] {apache4, apache5, reactor, apacheAsync}) {
       if (jvm != null) {
         jvm.close();
       }
@@ -223,8 +228,8 @@ class MutualTlsIT {
   }
 
   @Test
-  void apacheHttpClientsOpenTheMeshTlsOnTheConnectionsTheyBind() throws Exception {
-    for (AgentJvm client : List.of(apache4, apache5)) {
+  void apacheClassicAndReactorNettyOpenTheMeshTlsToo() throws Exception {
+    for (AgentJvm client : List.of(apache4, apache5, reactor)) {
       ProbeResult r = client.call("lib", 10, url(REVIEWS));
       assertEquals(0, r.errors(), r.firstError());
       assertTrue(r.hosts().startsWith(PRODUCTPAGE_ID + "#"), "the server saw " + r.hosts());
@@ -260,11 +265,11 @@ class MutualTlsIT {
   @Test
   void aClientThatCannotOpenTheMeshTlsIsRefusedNeverPlaintext() throws Exception {
     int before = reviews.requests();
-    String fetched = reactor.fetch("lib", url(REVIEWS));
+    String fetched = apacheAsync.fetch("lib", url(REVIEWS));
     assertTrue(fetched.contains("status=503") && fetched.contains("flags=UF"), fetched);
     assertEquals(before, reviews.requests(), "nothing may reach the server in plaintext");
-    assertTrue(reactor.stderrContains("this HTTP client cannot open it yet"),
-        String.join("\n", reactor.stderr()));
+    assertTrue(apacheAsync.stderrContains("this HTTP client cannot open it yet"),
+        String.join("\n", apacheAsync.stderr()));
   }
 
   @Test

@@ -44,6 +44,9 @@ public final class ReactorNettyHttpClientInstrumentation implements LibraryInstr
 
   static final String HANDLER = "reactor.netty.http.client.HttpClientConnect$HttpClientHandler";
   static final String OPERATIONS = "reactor.netty.http.client.HttpClientOperations";
+  /** Sets up each new channel's pipeline: where the mesh's TLS goes ({@link ChannelTlsAdvice}). */
+  static final String CHANNEL_INITIALIZER =
+      "reactor.netty.http.client.HttpClientConfig$HttpClientChannelInitializer";
   static final String DECISION_FIELD = "inmeshDecision";
   /** Present from 1.0 on (0.9 had {@code reactor.netty.tcp.ProxyProvider}). */
   static final String MARKER = "reactor.netty.transport.ProxyProvider";
@@ -55,25 +58,28 @@ public final class ReactorNettyHttpClientInstrumentation implements LibraryInstr
 
   @Override
   public Set<String> typeNames() {
-    return Set.of(HANDLER, OPERATIONS);
+    return Set.of(HANDLER, OPERATIONS, CHANNEL_INITIALIZER);
   }
 
   @Override
   public AgentBuilder extend(AgentBuilder builder) {
     return builder
-        .type(new LibraryGuard(name(), "Reactor Netty 1.0+", namedOneOf(HANDLER, OPERATIONS),
-            MARKER))
+        .type(new LibraryGuard(name(), "Reactor Netty 1.0+",
+            namedOneOf(HANDLER, OPERATIONS, CHANNEL_INITIALIZER), MARKER))
         // both carry the call's decision: the handler from routing to the request's write, the
         // operations from there to the response head
-        .transform((b, type, loader, module, domain) -> b
-            .defineField(DECISION_FIELD, Decision.class, Modifier.PRIVATE | Modifier.VOLATILE)
-            .implement(DecisionCarrier.class)
-            .intercept(FieldAccessor.ofField(DECISION_FIELD)))
+        .transform((b, type, loader, module, domain) -> type.getName().equals(CHANNEL_INITIALIZER)
+            ? b
+            : b.defineField(DECISION_FIELD, Decision.class, Modifier.PRIVATE | Modifier.VOLATILE)
+                .implement(DecisionCarrier.class)
+                .intercept(FieldAccessor.ofField(DECISION_FIELD)))
         .transform(LibraryAdvice.of(ReactorNettyHttpClientInstrumentation.class)
             .advice(named("get").and(takesArguments(0)).and(returns(named("java.net.SocketAddress"))),
                 "io.inmesh.instrumentation.http.reactornetty.RemoteAddressAdvice")
             .advice(named("requestWithBody").and(takesArguments(1)),
                 "io.inmesh.instrumentation.http.reactornetty.OutcomeAdvice$ToOperations")
+            .advice(named("onChannelInit").and(takesArguments(3)),
+                "io.inmesh.instrumentation.http.reactornetty.ChannelTlsAdvice")
             .advice(named("beforeMarkSentHeaders").and(takesArguments(0)),
                 "io.inmesh.instrumentation.http.reactornetty.RequestChangesAdvice")
             .advice(named("onInboundNext").and(takesArguments(2)),

@@ -4,6 +4,7 @@ import io.inmesh.api.Decision;
 import io.inmesh.api.DecisionCarrier;
 import io.inmesh.api.Mesh;
 import io.inmesh.api.MeshRequest;
+import io.inmesh.api.MeshTlsAddress;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import java.net.ConnectException;
@@ -67,7 +68,7 @@ public final class RemoteAddressAdvice {
     }
     Decision decision = Mesh.outbound(new MeshRequest(MeshRequest.HTTP, scheme,
         target.getHostString(), MeshRequest.portOrDefault(target.getPort(), scheme), path,
-        method == null ? null : method.name(), headers));
+        method == null ? null : method.name(), headers, MeshRequest.OPENS_MESH_TLS));
     if (decision == null || decision.passThrough()) {
       return;
     }
@@ -76,8 +77,11 @@ public final class RemoteAddressAdvice {
       thrown = new ConnectException(decision.rejectMessage());
       return;
     }
-    // a local reply goes to the reply server, under its own path (RequestChangesAdvice)
-    address = decision.isLocalReply() ? decision.endpointIp() : decision.endpoint();
+    // a local reply goes to the reply server, under its own path (RequestChangesAdvice); a
+    // cluster that requires TLS gets it when the channel is set up (ChannelTlsAdvice)
+    address = decision.isLocalReply() ? decision.endpointIp()
+        : decision.tls() != null ? new MeshTlsAddress(decision.endpoint(), decision.tls())
+        : decision.endpoint();
     if (handler instanceof DecisionCarrier) {
       // a connect attempt that did not get as far as a request (Reactor Netty retries it) ends
       // here; the call's outcome is reported through the request operations (OutcomeAdvice)
