@@ -81,8 +81,9 @@ class MutualTlsIT {
   private AgentJvm apache5;
   /** Reactor Netty, which opens the mesh's TLS when it sets a channel up. */
   private AgentJvm reactor;
-  /** Apache HttpClient 5 async, which does not open the mesh's TLS. */
+  /** Apache HttpClient 5 async, over HTTP/1.1 (opens the mesh's TLS) and HTTP/2 (does not). */
   private AgentJvm apacheAsync;
+  private AgentJvm apacheH2;
 
   @BeforeAll
   void start(@TempDir Path dir) throws Exception {
@@ -132,20 +133,25 @@ class MutualTlsIT {
     reactor = clientApp(bootstrap, dir, "reactor-netty-http-1.3.7", "ReactorNettyProbe");
     apacheAsync = clientApp(bootstrap, dir.resolve("async"), "httpclient5-5.6.5",
         "ApacheHttpAsyncClient5Probe");
+    apacheH2 = clientApp(bootstrap, dir.resolve("h2"), "httpclient5-5.6.5",
+        "ApacheHttpAsyncClient5Probe", "h2");
     app.await("READY", 30);
     okhttp.await("READY", 30);
     apache4.await("READY", 30);
     apache5.await("READY", 30);
     reactor.await("READY", 30);
     apacheAsync.await("READY", 30);
+    apacheH2.await("READY", 30);
   }
 
-  private static AgentJvm clientApp(Path bootstrap, Path dir, String clientApp, String probe)
-      throws Exception {
+  private static AgentJvm clientApp(Path bootstrap, Path dir, String clientApp, String probe,
+      String... mode) throws Exception {
     String probeClass = "io.inmesh.it.clients." + probe;
+    List<String> args = new java.util.ArrayList<>(List.of(probeClass));
+    args.addAll(List.of(mode));
     return AgentJvm.start(System.getProperty("java.home"), List.of(),
         AgentJvm.meshArgs(bootstrap), Map.of(), ClientApps.classpath(clientApp, probeClass,
-            dir.resolve(clientApp)), ClientProbe.class.getName(), probeClass);
+            dir.resolve(clientApp)), ClientProbe.class.getName(), args.toArray(new String[0]));
   }
 
   private <T extends AutoCloseable> T add(T server) {
@@ -194,7 +200,7 @@ class MutualTlsIT {
     if (okhttp != null) {
       okhttp.close();
     }
-    for (AgentJvm jvm : new AgentJvm[] {apache4, apache5, reactor, apacheAsync}) {
+    for (AgentJvm jvm : new AgentJvm[] {apache4, apache5, reactor, apacheAsync, apacheH2}) {
       if (jvm != null) {
         jvm.close();
       }
@@ -228,8 +234,8 @@ class MutualTlsIT {
   }
 
   @Test
-  void apacheClassicAndReactorNettyOpenTheMeshTlsToo() throws Exception {
-    for (AgentJvm client : List.of(apache4, apache5, reactor)) {
+  void apacheAndReactorNettyOpenTheMeshTlsToo() throws Exception {
+    for (AgentJvm client : List.of(apache4, apache5, apacheAsync, reactor)) {
       ProbeResult r = client.call("lib", 10, url(REVIEWS));
       assertEquals(0, r.errors(), r.firstError());
       assertTrue(r.hosts().startsWith(PRODUCTPAGE_ID + "#"), "the server saw " + r.hosts());
@@ -265,11 +271,11 @@ class MutualTlsIT {
   @Test
   void aClientThatCannotOpenTheMeshTlsIsRefusedNeverPlaintext() throws Exception {
     int before = reviews.requests();
-    String fetched = apacheAsync.fetch("lib", url(REVIEWS));
+    String fetched = apacheH2.fetch("lib", url(REVIEWS));
     assertTrue(fetched.contains("status=503") && fetched.contains("flags=UF"), fetched);
     assertEquals(before, reviews.requests(), "nothing may reach the server in plaintext");
-    assertTrue(apacheAsync.stderrContains("this HTTP client cannot open it yet"),
-        String.join("\n", apacheAsync.stderr()));
+    assertTrue(apacheH2.stderrContains("this HTTP client cannot open it yet"),
+        String.join("\n", apacheH2.stderr()));
   }
 
   @Test

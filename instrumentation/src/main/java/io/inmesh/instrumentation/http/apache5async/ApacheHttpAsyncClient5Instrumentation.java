@@ -51,11 +51,15 @@ public final class ApacheHttpAsyncClient5Instrumentation implements LibraryInstr
   /** Where both clients' {@code doExecute} lives. */
   static final String BASE_CLIENT =
       "org.apache.hc.client5.http.impl.async.InternalAbstractHttpAsyncClient";
+  /** Receives each new HTTP/1.1 session: where the mesh's TLS starts ({@code SessionTlsAdvice}). */
+  static final String SESSION_CALLBACK =
+      "org.apache.hc.client5.http.impl.nio.DefaultAsyncClientConnectionOperator$1";
   /** Dials the HTTP/2 client's connections. */
   static final String DIALLER = "org.apache.hc.client5.http.impl.nio.MultihomeIOSessionRequester";
 
   private static final HelperClasses HELPERS =
-      new HelperClasses("io.inmesh.instrumentation.http.apache5async.MeshResponseConsumer");
+      new HelperClasses("io.inmesh.instrumentation.http.apache5async.MeshResponseConsumer",
+          "io.inmesh.instrumentation.http.apache5async.MeshTlsEndpoints");
 
   @Override
   public String name() {
@@ -64,14 +68,15 @@ public final class ApacheHttpAsyncClient5Instrumentation implements LibraryInstr
 
   @Override
   public Set<String> typeNames() {
-    return Set.of(HTTP1_CLIENT, H2_CLIENT, BASE_CLIENT, DIALLER);
+    return Set.of(HTTP1_CLIENT, H2_CLIENT, BASE_CLIENT, DIALLER, SESSION_CALLBACK);
   }
 
   @Override
   public AgentBuilder extend(AgentBuilder builder) {
     return builder
         .type(new LibraryGuard(name(), "Apache HttpClient 5.4+ async",
-            namedOneOf(HTTP1_CLIENT, H2_CLIENT, BASE_CLIENT, DIALLER), MARKER, HOST))
+            namedOneOf(HTTP1_CLIENT, H2_CLIENT, BASE_CLIENT, DIALLER, SESSION_CALLBACK), MARKER,
+            HOST))
         .transform((b, type, loader, module, domain) -> {
           ApacheHttpClient5Instrumentation.HELPERS.injectInto(loader);
           HELPERS.injectInto(loader);
@@ -88,6 +93,9 @@ public final class ApacheHttpAsyncClient5Instrumentation implements LibraryInstr
                 "io.inmesh.instrumentation.http.apache5async.DialHostAddressAdvice")
             .advice(named("doExecute").and(takesArguments(6))
                 .and(takesArgument(2, named("org.apache.hc.core5.http.nio.AsyncResponseConsumer"))),
-                "io.inmesh.instrumentation.http.apache5async.ExecuteAdvice"));
+                "io.inmesh.instrumentation.http.apache5async.ExecuteAdvice")
+            .advice(named("completed").and(takesArguments(1))
+                .and(takesArgument(0, named("org.apache.hc.core5.reactor.IOSession"))),
+                "io.inmesh.instrumentation.http.apache5async.SessionTlsAdvice"));
   }
 }

@@ -21,11 +21,14 @@ public final class DetermineRouteAdvice {
 
   /** Returns a refusal to skip the original method; exit then throws it as the call's failure. */
   @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
-  public static Decision enter(@Advice.Argument(value = 0, readOnly = false) HttpHost target,
+  public static Decision enter(@Advice.This Object client,
+      @Advice.Argument(value = 0, readOnly = false) HttpHost target,
       @Advice.Argument(1) HttpRequest request) {
     // the outcome is reported when the exchange's consumer is ours (see ExecuteAdvice)
+    // the HTTP/2 client's sessions come from another pool, which does not open the mesh's TLS
+    boolean opensTls = !client.getClass().getName().endsWith("InternalH2AsyncClient");
     MeshRoute route = MeshRoute.decide(target, request, MeshResponseConsumer.producing(),
-        false);
+        opensTls);
     if (route == null) {
       return null;
     }
@@ -35,6 +38,9 @@ public final class DetermineRouteAdvice {
     target = route.target();
     if (route.routed()) {
       MeshResponseConsumer.attachToCurrent(route.decision());
+      if (opensTls) {
+        MeshTlsEndpoints.record(route.decision().endpointIp(), route.decision().tls());
+      }
     }
     return null;
   }
