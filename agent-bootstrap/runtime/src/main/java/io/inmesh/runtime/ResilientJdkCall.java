@@ -3,7 +3,6 @@ package io.inmesh.runtime;
 import io.inmesh.api.Decision;
 import io.inmesh.api.PendingRetry;
 import io.inmesh.policies.CallGuard;
-import io.inmesh.policies.RequestView;
 import io.inmesh.policies.RetryDecision;
 import io.inmesh.policies.Routing;
 import io.inmesh.policies.cluster.Host;
@@ -187,7 +186,7 @@ final class ResilientJdkCall {
     boolean mayRetry = !routeExpired && replayable && !result.isDone();
     RetryDecision next;
     try {
-      next = guard.onOutcome(outcome, a.host, resp == null ? null : new ResponseHeaders(resp),
+      next = guard.onOutcome(outcome, a.host, resp == null ? null : new ResponseHeadersView(resp.headers().map()),
           mayRetry, System.nanoTime());
     } catch (RuntimeException e) {
       runtime.failed(e);
@@ -412,25 +411,5 @@ final class ResilientJdkCall {
     String type = p.getClass().getName();
     return p.contentLength() >= 0 && type.startsWith("jdk.internal.net.http.RequestPublishers$")
         && !type.contains("PublisherAdapter") && !type.contains("InputStream");
-  }
-
-  /** A response's headers for {@code retriable_headers} and the like. */
-  private record ResponseHeaders(HttpResponse<?> response) implements RequestView {
-
-    @Override
-    public String authority() {
-      return null;
-    }
-
-    @Override
-    public String path() {
-      return "/";
-    }
-
-    @Override
-    public String header(String lowerCaseName) {
-      var values = response.headers().allValues(lowerCaseName);
-      return values.isEmpty() ? null : String.join(",", values);
-    }
   }
 }

@@ -3,13 +3,11 @@ package io.inmesh.runtime;
 import io.inmesh.api.CallAttempts;
 import io.inmesh.api.Decision;
 import io.inmesh.policies.CallGuard;
-import io.inmesh.policies.RequestView;
 import io.inmesh.policies.RetryDecision;
 import io.inmesh.policies.Routing;
 import io.inmesh.policies.outcome.CallOutcome;
 import java.io.InterruptedIOException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -81,7 +79,7 @@ final class SyncAttempts implements CallAttempts {
     RetryDecision retry;
     try {
       retry = guard.onOutcome(outcome, call.host(),
-          responseHeaders == null ? null : new Headers(responseHeaders),
+          responseHeaders == null ? null : new ResponseHeadersView(responseHeaders),
           replayable && !routeExpired, now);
     } catch (RuntimeException e) {
       runtime.failed(e);
@@ -141,30 +139,6 @@ final class SyncAttempts implements CallAttempts {
         "upstream request timeout"));
     return Decision.localReply(replies.address(), path, 504, "UT", "upstream request timeout",
         null);
-  }
-
-  /** A response's headers, for {@code retriable_headers}. */
-  private record Headers(Map<String, List<String>> headers) implements RequestView {
-
-    @Override
-    public String authority() {
-      return null;
-    }
-
-    @Override
-    public String path() {
-      return "/";
-    }
-
-    @Override
-    public String header(String lowerCaseName) {
-      for (Map.Entry<String, List<String>> e : headers.entrySet()) {
-        if (e.getKey() != null && e.getKey().toLowerCase(Locale.ROOT).equals(lowerCaseName)) {
-          return String.join(",", e.getValue());
-        }
-      }
-      return null;
-    }
   }
 
   @Override
