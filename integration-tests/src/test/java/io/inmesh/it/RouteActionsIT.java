@@ -1,5 +1,6 @@
 package io.inmesh.it;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.envoyproxy.envoy.config.core.v3.HealthStatus;
@@ -7,25 +8,36 @@ import io.inmesh.examples.controlplane.LocalControlPlane;
 import io.inmesh.it.apps.HttpProbe;
 import io.inmesh.it.support.AgentJvm;
 import io.inmesh.it.support.Bootstraps;
+import io.inmesh.it.support.ProbeResult;
 import io.inmesh.it.support.RatingsMesh;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * What a VirtualService's rewrite, headers, redirect and direct response become in Envoy's route
- * configuration, applied in process for the JDK's clients (the other libraries run the same
- * {@link RatingsMesh} scenarios in {@link ClientRoutingTestBase}): the backend sees the rewritten
- * path and the added header, the redirect and the direct response are answered locally as real
- * HTTP responses, and the mirror gets copies with the shadow host.
+ * What a VirtualService's rewrite, headers, redirect, direct response and mirror, and a
+ * DestinationRule's consistent hashing and locality failover, become in Envoy's configuration,
+ * applied in process for the JDK's clients (the other libraries run the same {@link RatingsMesh}
+ * scenarios in {@link ClientRoutingTestBase}): the backend sees the rewritten path and the added
+ * header, the redirect and the direct response are answered locally as real HTTP responses, the
+ * mirror gets copies with the shadow host, the same header value always reaches the same
+ * endpoint, and when every endpoint of the local priority is unhealthy the calls fail over to the
+ * next one (last: it changes the endpoints' health).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RouteActionsIT {
 
   private static final String HOST = RatingsMesh.HOST;
@@ -123,5 +135,34 @@ class RouteActionsIT {
   void directResponseIsAnsweredLocally(String client) throws Exception {
     String r = app.fetch(client, BASE + "/teapot");
     assertTrue(r.contains("status=418") && r.contains("body=short and stout"), r);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"jdk", "urlconnection"})
+  void theSameHeaderValueAlwaysReachesTheSameEndpoint(String client) throws Exception {
+    Set<String> used = new HashSet<>();
+    for (int user = 0; user < 12; user++) {
+      ProbeResult r = app.call(client, 10, BASE + "/hashed", "x-user:user-" + user);
+      assertEquals(0, r.errors(), r.firstError());
+      assertEquals(1, r.counts().size(), "user-" + user + " was spread: " + r.counts());
+      String endpoint = r.counts().keySet().iterator().next();
+      assertTrue(endpoint.startsWith("zone-a-"), "priority 0 serves while healthy: " + endpoint);
+      used.add(endpoint);
+    }
+    assertTrue(used.size() >= 2, "twelve users all hashed to one endpoint: " + used);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"jdk", "urlconnection"})
+  @Order(Integer.MAX_VALUE)
+  void failsOverToTheNextPriorityWhenTheLocalOneEmpties(String client) throws Exception {
+    controlPlane.setResources("unhealthy-" + client,
+        ratings.resources(HealthStatus.UNHEALTHY));
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    ProbeResult r;
+    do {
+      r = app.call(client, 20, BASE + "/hashed", "x-user:anyone");
+    } while (!r.counts().equals(Map.of("zone-b", 20)) && System.nanoTime() < deadline);
+    assertEquals(Map.of("zone-b", 20), r.counts(), r.firstError());
   }
 }

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * {@link HttpProbe}'s command loop for HTTP client libraries the test JVM does not have: the child
@@ -90,11 +89,7 @@ public final class ClientProbe {
    * {@link HttpProbe}'s fetch is.
    */
   private static String fetch(Client client, String[] parts) {
-    Map<String, String> headers = new TreeMap<>();
-    for (int i = 3; i < parts.length; i++) {
-      int colon = parts[i].indexOf(':');
-      headers.put(parts[i].substring(0, colon), parts[i].substring(colon + 1));
-    }
+    Map<String, String> headers = HttpProbe.headers(parts, 3);
     try {
       Answer a = client.get(parts[2], headers);
       Map<String, List<String>> responseHeaders = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -106,39 +101,12 @@ public final class ClientProbe {
   }
 
   private static String call(Client client, String[] parts) {
-    int count = Integer.parseInt(parts[2]);
     String url = parts[3];
-    Map<String, String> headers = new TreeMap<>();
-    for (int i = 4; i < parts.length; i++) {
-      int colon = parts[i].indexOf(':');
-      headers.put(parts[i].substring(0, colon), parts[i].substring(colon + 1));
-    }
-    Map<String, Integer> counts = new TreeMap<>();
-    TreeSet<String> hosts = new TreeSet<>();
-    int errors = 0;
-    String firstError = "";
-    for (int i = 0; i < count; i++) {
-      try {
-        Answer a = client.get(url, headers);
-        String body = a.status() == 200 ? a.body()
-            : "status-" + a.status() + "-"
-                + (a.flags() == null || a.flags().isEmpty() ? "none" : a.flags()) + " "
-                + a.body().replace(' ', '_').replace(',', ';');
-        // the backend answers "<version> <Host header>"
-        String[] answer = body.trim().split(" ", 2);
-        counts.merge(answer[0], 1, Integer::sum);
-        hosts.add(answer.length > 1 ? answer[1] : "");
-      } catch (Exception e) {
-        errors++;
-        if (firstError.isEmpty()) {
-          firstError = e.toString().replace('\n', ' ');
-        }
-      }
-    }
-    StringBuilder c = new StringBuilder();
-    counts.forEach((k, v) -> c.append(c.length() == 0 ? "" : ",").append(k).append(':').append(v));
-    return "DONE counts=" + c + " errors=" + errors + " hosts=" + String.join(",", hosts)
-        + " firstError=" + firstError;
+    Map<String, String> headers = HttpProbe.headers(parts, 4);
+    return HttpProbe.tally(Integer.parseInt(parts[2]), () -> {
+      Answer a = client.get(url, headers);
+      return a.status() == 200 ? a.body() : HttpProbe.notOk(a.status(), a.flags(), a.body());
+    });
   }
 
   private ClientProbe() {}

@@ -59,11 +59,7 @@ public final class HttpProbe {
    * answered as {@code FETCHED status=.. flags=.. location=.. seen-path=.. seen=[x-seen-*] body=..}.
    */
   private static String fetch(String[] parts) {
-    Map<String, String> headers = new TreeMap<>();
-    for (int i = 3; i < parts.length; i++) {
-      int colon = parts[i].indexOf(':');
-      headers.put(parts[i].substring(0, colon), parts[i].substring(colon + 1));
-    }
+    Map<String, String> headers = headers(parts, 3);
     try {
       int status;
       String body;
@@ -124,24 +120,32 @@ public final class HttpProbe {
 
   private static String call(String[] parts) {
     String client = parts[1];
-    int count = Integer.parseInt(parts[2]);
     String url = parts[3];
-    Map<String, String> headers = new TreeMap<>();
-    for (int i = 4; i < parts.length; i++) {
-      int colon = parts[i].indexOf(':');
-      headers.put(parts[i].substring(0, colon), parts[i].substring(colon + 1));
-    }
+    Map<String, String> headers = headers(parts, 4);
+    return tally(Integer.parseInt(parts[2]), () -> client.equals("jdk")
+        ? viaHttpClient(url, headers, false)
+        : client.equals("jdkasync") ? viaHttpClient(url, headers, true)
+        : viaUrlConnection(url, headers));
+  }
+
+  /** One call's answer body (or a failure). */
+  interface Call {
+    String body() throws Exception;
+  }
+
+  /**
+   * Makes {@code count} calls and answers the {@code DONE} line: the calls counted by the first
+   * word of the body (the backend answers {@code "<version> <Host header>"}), the rest of the
+   * bodies as hosts, and the failures.
+   */
+  static String tally(int count, Call call) {
     Map<String, Integer> counts = new TreeMap<>();
     TreeSet<String> hosts = new TreeSet<>();
     int errors = 0;
     String firstError = "";
     for (int i = 0; i < count; i++) {
       try {
-        String body = client.equals("jdk") ? viaHttpClient(url, headers, false)
-            : client.equals("jdkasync") ? viaHttpClient(url, headers, true)
-            : viaUrlConnection(url, headers);
-        // the backend answers "<version> <Host header>"
-        String[] answer = body.trim().split(" ", 2);
+        String[] answer = call.body().trim().split(" ", 2);
         counts.merge(answer[0], 1, Integer::sum);
         hosts.add(answer.length > 1 ? answer[1] : "");
       } catch (Exception e) {
@@ -157,8 +161,18 @@ public final class HttpProbe {
         + " firstError=" + firstError;
   }
 
+  /** The {@code name:value} words of a command from {@code from} on. */
+  static Map<String, String> headers(String[] parts, int from) {
+    Map<String, String> headers = new TreeMap<>();
+    for (int i = from; i < parts.length; i++) {
+      int colon = parts[i].indexOf(':');
+      headers.put(parts[i].substring(0, colon), parts[i].substring(colon + 1));
+    }
+    return headers;
+  }
+
   /** A response other than 200 counts as {@code status-CODE-FLAGS}, e.g. {@code status-503-UH}. */
-  private static String notOk(int status, String flags, String body) {
+  static String notOk(int status, String flags, String body) {
     return "status-" + status + "-" + (flags == null || flags.isEmpty() ? "none" : flags) + " "
         + body.replace(' ', '_').replace(',', ';');
   }
