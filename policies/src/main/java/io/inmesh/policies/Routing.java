@@ -103,6 +103,14 @@ public record Routing(Result result, String route, String cluster, Endpoint endp
   }
 
   /**
+   * True when the route bounds or repeats the call's attempts: a timeout, a max stream duration or
+   * a retry policy (which holds any per-try timeout), so a client's attempts must be driven.
+   */
+  public boolean drivesAttempts() {
+    return !effectiveTimeout().isZero() || retryPolicy != null;
+  }
+
+  /**
    * The response flags for the access log: the result's, with the fault's {@code DI}/{@code FI}
    * in front when a fault was injected.
    */

@@ -119,13 +119,11 @@ final class ResilientJdkCall {
       return first;
     }
     Routing routing = call.routing();
-    long routeTimeout = routing.effectiveTimeout().toNanos();
-    if (routeTimeout <= 0 && routing.perTryTimeout().isZero()
-        && routing.retryPolicy() == null) {
+    if (!routing.drivesAttempts()) {
       return first;
     }
     ResilientJdkCall resilient = new ResilientJdkCall(runtime, c, r, h, decision, call);
-    resilient.begin(first, routeTimeout);
+    resilient.begin(first, routing.effectiveTimeout().toNanos());
     return resilient.result;
   }
 

@@ -45,12 +45,10 @@ final class SyncAttempts implements CallAttempts {
       return null;
     }
     Routing routing = call.routing();
-    long routeTimeout = routing.effectiveTimeout().toNanos();
-    if (routeTimeout <= 0 && routing.perTryTimeout().isZero()
-        && routing.retryPolicy() == null) {
+    if (!routing.drivesAttempts()) {
       return null;
     }
-    return new SyncAttempts(runtime, decision, call, routeTimeout);
+    return new SyncAttempts(runtime, decision, call, routing.effectiveTimeout().toNanos());
   }
 
   @Override
