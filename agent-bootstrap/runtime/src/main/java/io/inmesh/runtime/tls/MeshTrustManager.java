@@ -25,16 +25,15 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * verification does not apply: a mesh server is identified by its SPIFFE ID, not by a DNS name.
  * Being an {@link X509ExtendedTrustManager}, JSSE hands the decision to it entirely.
  */
-final class MeshTrustManager extends X509ExtendedTrustManager {
+final class MeshTrustManager extends ServerTrust {
 
-  private final FileWatcherProvider roots;
   private final List<SanMatcher> subjectAltNames;
   private final String cluster;
   private volatile String lastPeer;
 
   /** @param cluster names the configuration in messages */
   MeshTrustManager(FileWatcherProvider roots, List<SanMatcher> subjectAltNames, String cluster) {
-    this.roots = roots;
+    super(roots);
     this.subjectAltNames = List.copyOf(subjectAltNames);
     this.cluster = cluster;
   }
@@ -121,29 +120,5 @@ final class MeshTrustManager extends X509ExtendedTrustManager {
       }
     }
     return false;
-  }
-
-  @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-      throws CertificateException {
-    throw new CertificateException("a mesh client context does not accept clients");
-  }
-
-  @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-      throws CertificateException {
-    throw new CertificateException("a mesh client context does not accept clients");
-  }
-
-  @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType)
-      throws CertificateException {
-    throw new CertificateException("a mesh client context does not accept clients");
-  }
-
-  @Override
-  public X509Certificate[] getAcceptedIssuers() {
-    CertificateMaterial m = roots.current();
-    return m == null || m.roots() == null ? new X509Certificate[0] : m.roots().clone();
   }
 }

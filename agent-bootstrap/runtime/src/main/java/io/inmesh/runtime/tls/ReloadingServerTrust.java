@@ -15,14 +15,13 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * which gRPC asks for) with the roots a provider read last: the JDK's own trust manager, rebuilt
  * when the roots change. For the xDS channel, whose server is named by DNS, unlike a mesh peer.
  */
-final class ReloadingServerTrust extends X509ExtendedTrustManager {
+final class ReloadingServerTrust extends ServerTrust {
 
-  private final FileWatcherProvider roots;
   private volatile long generation = -1;
   private volatile X509ExtendedTrustManager delegate;
 
   ReloadingServerTrust(FileWatcherProvider roots) {
-    this.roots = roots;
+    super(roots);
   }
 
   private X509ExtendedTrustManager delegate() throws CertificateException {
@@ -72,29 +71,5 @@ final class ReloadingServerTrust extends X509ExtendedTrustManager {
   public void checkServerTrusted(X509Certificate[] chain, String authType)
       throws CertificateException {
     delegate().checkServerTrusted(chain, authType);
-  }
-
-  @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-      throws CertificateException {
-    throw new CertificateException("a client context does not accept clients");
-  }
-
-  @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-      throws CertificateException {
-    throw new CertificateException("a client context does not accept clients");
-  }
-
-  @Override
-  public void checkClientTrusted(X509Certificate[] chain, String authType)
-      throws CertificateException {
-    throw new CertificateException("a client context does not accept clients");
-  }
-
-  @Override
-  public X509Certificate[] getAcceptedIssuers() {
-    CertificateMaterial m = roots.current();
-    return m == null || m.roots() == null ? new X509Certificate[0] : m.roots().clone();
   }
 }
