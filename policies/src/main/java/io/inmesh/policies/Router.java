@@ -130,6 +130,9 @@ public final class Router {
       clusterName = request.header(((ClusterSpecifier.ClusterHeader) spec).header());
     }
     ClusterState state = clusterName == null ? null : snapshot.clusters().get(clusterName);
+    if (state == null && clusterName != null && snapshot.listeners().passthrough(clusterName)) {
+      return new Routing(Routing.Result.PASS_THROUGH, route.name(), clusterName, null);
+    }
     if (state == null) {
       return new Routing(Routing.Result.CLUSTER_NOT_FOUND, route.name(), clusterName, null, null,
           null, null, HeaderMutations.NONE, route.responseHeaders(), List.of(),

@@ -178,7 +178,12 @@ public record Routing(Result result, String route, String cluster, Endpoint endp
     /** A circuit breaker threshold ({@code max_requests}) is reached: 503, flag UO. */
     OVERFLOW(503, "UO"),
     /** The fault filter aborts the request (after its delay): the fault's status, flag FI. */
-    FAULT_ABORT(503, "FI");
+    FAULT_ABORT(503, "FI"),
+    /**
+     * The route's cluster is {@code ORIGINAL_DST} (Istio's {@code PassthroughCluster}, which its
+     * {@code allow_any} virtual host routes to): the call goes where the application sent it.
+     */
+    PASS_THROUGH(0, "-");
 
     private final int httpStatus;
     private final String responseFlag;

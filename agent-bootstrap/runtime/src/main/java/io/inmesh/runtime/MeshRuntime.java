@@ -76,7 +76,7 @@ final class MeshRuntime implements MeshHandler {
       return null;
     }
     String target = host + ":" + port;
-    RouteTable table = source.routesFor(target);
+    RouteTable table = source.routesFor(target, host, port);
     if (table == null) {
       return null;
     }
@@ -84,6 +84,9 @@ final class MeshRuntime implements MeshHandler {
     long now = System.nanoTime();
     MeshSnapshot snapshot = source.snapshot();
     Routing routing = Router.startCall(snapshot, table, view, RandomSource.threadLocal(), now);
+    if (routing.result() == Routing.Result.PASS_THROUGH) {
+      return null;
+    }
     ClientSpan span = spans == null ? null : startSpan(view, host, port, table);
     if (routing.fault() != null && routing.fault().delayNanos() > 0) {
       // Envoy's fault filter holds the request this long before it goes on (flag DI).

@@ -10,8 +10,10 @@ interface MeshSource {
   MeshSnapshot snapshot();
 
   /**
-   * The route table of a target, watching it if it is new; null means pass-through. The first
-   * call for a new target may wait up to the resource timeout; later calls never wait.
+   * The route table of an HTTP call, watching its target if it is new; null means pass-through.
+   * The first call for a new target may wait up to the resource timeout; later calls never wait.
+   *
+   * @param target {@code host:port} as the application wrote it
    */
-  RouteTable routesFor(String target);
+  RouteTable routesFor(String target, String host, int port);
 }

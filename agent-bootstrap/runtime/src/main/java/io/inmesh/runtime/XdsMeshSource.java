@@ -63,11 +63,11 @@ final class XdsMeshSource implements MeshSource {
   }
 
   @Override
-  public RouteTable routesFor(String target) {
+  public RouteTable routesFor(String target, String host, int port) {
     XdsClient c = client;
     if (c != null) {
       c.awaitTarget(target);
-      return c.snapshot().routesByTarget().get(target);
+      return c.snapshot().httpRoutes(target, host, port);
     }
     // A call during start-up: waiting for the client and for the target share one budget.
     long budget = settings.resourceTimeout().toNanos();
@@ -77,7 +77,7 @@ final class XdsMeshSource implements MeshSource {
       return null;
     }
     c.awaitTarget(target, budget - (System.nanoTime() - start));
-    return c.snapshot().routesByTarget().get(target);
+    return c.snapshot().httpRoutes(target, host, port);
   }
 
   /** Closes the client (its connection and event loop); calls pass through afterwards. */
