@@ -60,16 +60,38 @@ final class Explain {
    *     authority with port 80
    * @param seed the random seed for weighted clusters, fractions and balancers
    */
+  /**
+   * The route table of {@code host:port}, whichever shape the mesh came in: the target's own
+   * (proxyless), else the HTTP chain of the listener it resolves to (sidecar).
+   */
+  private static RouteTable routes(MeshSnapshot snapshot, String target) {
+    int colon = target.lastIndexOf(':');
+    int port = 80;
+    String host = target;
+    if (colon > 0 && target.indexOf(']') < colon) {
+      try {
+        port = Integer.parseInt(target.substring(colon + 1));
+        host = target.substring(0, colon);
+      } catch (NumberFormatException e) {
+        return snapshot.routesByTarget().get(target);
+      }
+    }
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    return snapshot.httpRoutes(target, host, port);
+  }
+
   static String explain(MeshSnapshot snapshot, String target, Described request, long seed) {
     String t = target;
     RouteTable table = null;
     if (t != null) {
-      table = snapshot.routesByTarget().get(t);
+      table = routes(snapshot, t);
     } else {
       t = request.authority();
-      table = snapshot.routesByTarget().get(t);
+      table = routes(snapshot, t);
       if (table == null && t.indexOf(':') < 0) {
-        table = snapshot.routesByTarget().get(t + ":80");
+        table = routes(snapshot, t + ":80");
         t = table != null ? t + ":80" : t;
       }
     }

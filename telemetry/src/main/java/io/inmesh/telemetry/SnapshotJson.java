@@ -1,6 +1,8 @@
 package io.inmesh.telemetry;
 
 import io.inmesh.policies.MeshSnapshot;
+import io.inmesh.policies.listener.FilterChain;
+import io.inmesh.policies.listener.OutboundListener;
 import io.inmesh.policies.cluster.CircuitBreaker;
 import io.inmesh.policies.cluster.CircuitBreakers;
 import io.inmesh.policies.cluster.ClusterState;
@@ -34,22 +36,39 @@ final class SnapshotJson {
         .optional("at", instant(xds.lastNackMillis())).endObject();
     j.name("route_configs").beginArray();
     for (Map.Entry<String, RouteTable> e : new TreeMap<>(snapshot.routesByTarget()).entrySet()) {
-      RouteTable t = e.getValue();
-      j.beginObject().field("target", e.getKey()).field("name", t.name())
-          .field("ignore_port_in_host_matching", t.ignorePortInHostMatching())
-          .optional("session_affinity", t.sessionAffinity());
-      j.name("virtual_hosts").beginArray();
-      for (VirtualHost vh : t.virtualHosts()) {
-        j.beginObject().field("name", vh.name()).name("domains").beginArray();
-        vh.domains().forEach(j::value);
-        j.endArray().field("require_tls", vh.requireTls()).name("routes").beginArray();
-        for (Route r : vh.routes()) {
-          route(j, r);
+      routeConfig(j, e.getKey(), e.getValue());
+    }
+    // sidecar shape: each HTTP chain's route table once (by identity), named by its listener
+    java.util.Set<RouteTable> seen = java.util.Collections.newSetFromMap(
+        new java.util.IdentityHashMap<>());
+    for (OutboundListener l : outboundListeners(snapshot)) {
+      for (FilterChain c : chains(l)) {
+        if (c.routes() != null && seen.add(c.routes())) {
+          routeConfig(j, null, c.routes());
         }
-        j.endArray().endObject();
+      }
+    }
+    j.endArray();
+    j.name("listeners").beginArray();
+    for (OutboundListener l : outboundListeners(snapshot)) {
+      j.beginObject().field("name", l.name()).field("port", l.port())
+          .field("virtual_outbound", l == snapshot.listeners().virtualOutbound())
+          .name("filter_chains").beginArray();
+      for (FilterChain c : chains(l)) {
+        j.beginObject().field("name", c.name()).field("kind", c.http() ? "http" : "tcp")
+            .optional("route_config", c.routes() == null ? null : c.routes().name())
+            .optional("clusters", c.tcpProxy() == null ? null
+                : String.join(",", c.tcpProxy().clusterNames()))
+            .field("connection_limit", c.connectionLimit() != null)
+            .field("default", c == l.defaultChain())
+            .endObject();
       }
       j.endArray().endObject();
     }
+    j.endArray();
+    j.field("name_table_entries", snapshot.listeners().names().size());
+    j.name("passthrough_clusters").beginArray();
+    new java.util.TreeSet<>(snapshot.listeners().passthroughClusters()).forEach(j::value);
     j.endArray();
     j.name("clusters").beginArray();
     for (Map.Entry<String, ClusterState> e : new TreeMap<>(snapshot.clusters()).entrySet()) {
@@ -78,6 +97,42 @@ final class SnapshotJson {
     }
     j.endArray().endObject();
     return j.toString();
+  }
+
+  private static void routeConfig(Json j, String target, RouteTable t) {
+    j.beginObject().optional("target", target).field("name", t.name())
+        .field("ignore_port_in_host_matching", t.ignorePortInHostMatching())
+        .optional("session_affinity", t.sessionAffinity());
+    j.name("virtual_hosts").beginArray();
+    for (VirtualHost vh : t.virtualHosts()) {
+      j.beginObject().field("name", vh.name()).name("domains").beginArray();
+      vh.domains().forEach(j::value);
+      j.endArray().field("require_tls", vh.requireTls()).name("routes").beginArray();
+      for (Route r : vh.routes()) {
+        route(j, r);
+      }
+      j.endArray().endObject();
+    }
+    j.endArray().endObject();
+  }
+
+  /** The sidecar shape's outbound listeners, {@code virtualOutbound} last; empty if proxyless. */
+  static java.util.List<OutboundListener> outboundListeners(MeshSnapshot snapshot) {
+    java.util.List<OutboundListener> all = new java.util.ArrayList<>(
+        snapshot.listeners().listeners());
+    if (snapshot.listeners().virtualOutbound() != null) {
+      all.add(snapshot.listeners().virtualOutbound());
+    }
+    return all;
+  }
+
+  /** A listener's filter chains, its default chain last. */
+  static java.util.List<FilterChain> chains(OutboundListener l) {
+    java.util.List<FilterChain> all = new java.util.ArrayList<>(l.chains());
+    if (l.defaultChain() != null) {
+      all.add(l.defaultChain());
+    }
+    return all;
   }
 
   private static String instant(long epochMillis) {

@@ -29,13 +29,14 @@ public record AgentConfig(
     String accessLogStatus,
     double accessLogSample,
     String accessLogToken,
-    String tracing) {
+    String tracing,
+    String xdsMode) {
 
   /** Every key the agent reads, in the order they are logged. */
   static final List<String> KEYS = List.of("enabled", "bootstrap", "log_level",
       "resource_timeout_ms", "max_targets", "exclude_hosts", "exclude_cidrs", "exclude_ports",
       "telemetry", "admin", "metrics", "access_log", "access_log_status", "access_log_sample",
-      "access_log_token", "tracing");
+      "access_log_token", "tracing", "xds_mode");
 
   public static AgentConfig from(String agentArgs, Map<String, String> env) {
     Map<String, String> args = parseArgs(agentArgs);
@@ -70,7 +71,20 @@ public record AgentConfig(
         values.getOrDefault("access_log_status", ""),
         fraction(values, "access_log_sample"),
         values.get("access_log_token"),
-        values.getOrDefault("tracing", "auto"));
+        values.getOrDefault("tracing", "auto"),
+        xdsMode(values.get("xds_mode")));
+  }
+
+  /** {@code proxyless}, {@code sidecar}, or null (unset: the bootstrap's node metadata decides). */
+  private static String xdsMode(String v) {
+    if (v == null) {
+      return null;
+    }
+    String mode = v.toLowerCase(Locale.ROOT);
+    if (!mode.equals("proxyless") && !mode.equals("sidecar")) {
+      throw new IllegalArgumentException("xds_mode must be proxyless or sidecar, got '" + v + "'");
+    }
+    return mode;
   }
 
   private static double fraction(Map<String, String> values, String key) {
@@ -142,6 +156,7 @@ public record AgentConfig(
         + " log_level=" + logLevel
         + " resource_timeout_ms=" + resourceTimeout.toMillis()
         + " max_targets=" + maxTargets
+        + " xds_mode=" + (xdsMode == null ? "(from the bootstrap)" : xdsMode)
         + " " + exclusions.describe()
         + " telemetry=" + telemetry
         + (telemetry ? " admin=" + admin + " metrics=" + metrics + " access_log=" + accessLog

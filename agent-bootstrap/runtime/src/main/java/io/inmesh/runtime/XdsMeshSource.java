@@ -7,6 +7,7 @@ import io.inmesh.telemetry.XdsStatus;
 import io.inmesh.xds.bootstrap.Bootstrap;
 import io.inmesh.xds.client.XdsClient;
 import io.inmesh.xds.client.XdsClientSettings;
+import io.inmesh.xds.client.XdsMode;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -30,7 +31,8 @@ final class XdsMeshSource implements MeshSource {
     this.bootstrap = bootstrap;
     this.settings = XdsClientSettings.defaults()
         .withResourceTimeout(config.resourceTimeout())
-        .withMaxTargets(config.maxTargets());
+        .withMaxTargets(config.maxTargets())
+        .withMode(XdsMode.parse(config.xdsMode()));
   }
 
   /**
@@ -122,8 +124,21 @@ final class XdsMeshSource implements MeshSource {
     for (io.inmesh.policies.cluster.ClusterState cluster : s.clusters().values()) {
       endpoints += cluster.endpoints().size();
     }
-    return java.util.Map.of("listener", s.routesByTarget().size(),
-        "route", (int) s.routesByTarget().values().stream().distinct().count(),
+    // sidecar shape: outbound listeners (virtualOutbound too) and their chains' route tables
+    io.inmesh.policies.listener.OutboundListeners outbound = s.listeners();
+    java.util.Set<RouteTable> tables = java.util.Collections.newSetFromMap(
+        new java.util.IdentityHashMap<>());
+    tables.addAll(s.routesByTarget().values());
+    int listeners = s.routesByTarget().size() + outbound.listeners().size()
+        + (outbound.virtualOutbound() == null ? 0 : 1);
+    for (io.inmesh.policies.listener.OutboundListener l : outbound.listeners()) {
+      for (io.inmesh.policies.listener.FilterChain c : l.chains()) {
+        if (c.routes() != null) {
+          tables.add(c.routes());
+        }
+      }
+    }
+    return java.util.Map.of("listener", listeners, "route", tables.size(),
         "cluster", s.clusters().size(), "endpoint", endpoints);
   }
 

@@ -60,6 +60,8 @@ public final class LocalControlPlane implements AutoCloseable {
   private EventLoopGroup epollGroup;
   private io.grpc.ServerCredentials credentials;
   private volatile String version;
+  private NameTableService nameTables;
+  private java.util.Map.Entry<String, com.google.protobuf.Any> nameTable;
 
   private LocalControlPlane(InetSocketAddress tcpAddress, Path socketPath) {
     this.tcpAddress = tcpAddress;
@@ -108,7 +110,11 @@ public final class LocalControlPlane implements AutoCloseable {
       builder = credentials == null ? NettyServerBuilder.forAddress(tcpAddress)
           : NettyServerBuilder.forAddress(tcpAddress, credentials);
     }
-    server = builder.addService(discovery.getAggregatedDiscoveryServiceImpl()).build().start();
+    server = builder.addService(nameTables = new NameTableService(
+        discovery.getAggregatedDiscoveryServiceImpl())).build().start();
+    if (nameTable != null) {
+      nameTables.setTable(nameTable.getKey(), nameTable.getValue());
+    }
     return this;
   }
 
@@ -141,6 +147,17 @@ public final class LocalControlPlane implements AutoCloseable {
     cache.setSnapshot(GROUP, Snapshot.create(resources.clusters(), resources.endpoints(),
         resources.listeners(), resources.routes(), List.of(), newVersion));
     version = newVersion;
+  }
+
+  /**
+   * Publishes Istio's NDS name table (see {@link SidecarShapes#nameTable}), served on the same ADS
+   * streams to clients that ask for it (node metadata {@code DNS_CAPTURE=true} in sidecar mode).
+   */
+  public synchronized void setNameTable(String version, com.google.protobuf.Any table) {
+    nameTable = java.util.Map.entry(version, table);
+    if (nameTables != null) {
+      nameTables.setTable(version, table);
+    }
   }
 
   /** The version of the snapshot being served. */

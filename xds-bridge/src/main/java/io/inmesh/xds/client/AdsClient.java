@@ -9,7 +9,9 @@ import io.inmesh.policies.log.AgentLog;
 import io.inmesh.xds.resource.ClusterResourceType;
 import io.inmesh.xds.resource.EndpointResourceType;
 import io.inmesh.xds.resource.ListenerResourceType;
+import io.inmesh.xds.resource.NameTableResourceType;
 import io.inmesh.xds.resource.RouteConfigResourceType;
+import io.inmesh.xds.resource.SidecarListenerResourceType;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -34,7 +36,7 @@ final class AdsClient {
   private final Backoff backoff;
   private final XdsStats stats;
   private final Runnable onAccepted;
-  final ResourceGraph graph;
+  final XdsGraph graph;
   private final List<ResourceCache<?>> caches;
 
   private ActiveStream stream;
@@ -68,8 +70,7 @@ final class AdsClient {
   }
 
   AdsClient(XdsTransport transport, ScheduledExecutorService executor, Node node,
-      String serverName, Backoff backoff, XdsStats stats, Runnable onAccepted,
-      java.util.Map<String, io.inmesh.xds.bootstrap.FileWatcherCertificates> certificates) {
+      String serverName, Backoff backoff, XdsStats stats, Runnable onAccepted, XdsGraph graph) {
     this.transport = transport;
     this.executor = executor;
     this.node = node;
@@ -77,11 +78,33 @@ final class AdsClient {
     this.backoff = backoff;
     this.stats = stats;
     this.onAccepted = onAccepted;
-    this.graph = new ResourceGraph(new ResourceCache<>(new ListenerResourceType()),
+    this.graph = graph;
+    this.caches = graph.caches();
+  }
+
+  /** The proxyless graph: per-target LDS, then RDS, CDS and EDS by reference. */
+  static ResourceGraph proxylessGraph(
+      java.util.Map<String, io.inmesh.xds.bootstrap.FileWatcherCertificates> certificates) {
+    return new ResourceGraph(new ResourceCache<>(new ListenerResourceType()),
         new ResourceCache<>(new RouteConfigResourceType()),
         new ResourceCache<>(new ClusterResourceType(certificates)),
         new ResourceCache<>(new EndpointResourceType()));
-    this.caches = List.of(graph.lds, graph.rds, graph.cds, graph.eds);
+  }
+
+  /**
+   * The sidecar graph: wildcard LDS and CDS, RDS and EDS by reference, and wildcard NDS when
+   * {@code nameTable} is on.
+   *
+   * @param clientNamespace the node's {@code NAMESPACE}, for the name table's short names
+   */
+  static SidecarGraph sidecarGraph(
+      java.util.Map<String, io.inmesh.xds.bootstrap.FileWatcherCertificates> certificates,
+      boolean nameTable, String clientNamespace) {
+    return new SidecarGraph(new ResourceCache<>(new SidecarListenerResourceType(), true),
+        new ResourceCache<>(new RouteConfigResourceType()),
+        new ResourceCache<>(new ClusterResourceType(certificates), true),
+        new ResourceCache<>(new EndpointResourceType()),
+        nameTable ? new ResourceCache<>(new NameTableResourceType(clientNamespace), true) : null);
   }
 
   /** Hands a transport callback to the executor; after close() the executor is gone. */
@@ -123,15 +146,16 @@ final class AdsClient {
       return;
     }
     for (ResourceCache<?> cache : caches) {
-      if (!cache.subscribed().isEmpty()) {
+      if (cache.wantsRequest()) {
         sendRequest(cache, null);
       }
     }
   }
 
   void setTargets(Set<String> targets) {
-    if (graph.lds.subscribe(targets)) {
-      sendIfConnected(graph.lds);
+    ResourceCache<?> changed = graph.setTargets(targets);
+    if (changed != null) {
+      sendIfConnected(changed);
       followGraph();
       onAccepted.run();
     }
@@ -179,23 +203,15 @@ final class AdsClient {
     onAccepted.run();
   }
 
-  /** Moves RDS, CDS and EDS subscriptions to what the accepted resources now reference. */
+  /** Moves the derived subscriptions to what the accepted resources now reference. */
   private void followGraph() {
-    if (graph.rds.subscribe(graph.wantedRouteConfigs())) {
-      sendIfConnected(graph.rds);
-    }
-    if (graph.cds.subscribe(graph.wantedClusters())) {
-      sendIfConnected(graph.cds);
-    }
-    if (graph.eds.subscribe(graph.wantedEdsServices())) {
-      sendIfConnected(graph.eds);
-    }
+    graph.follow(this::sendIfConnected);
   }
 
   private void sendIfConnected(ResourceCache<?> cache) {
     if (stream != null && stream.transportStream != null) {
       // An empty list after named ones unsubscribes all (not a wildcard) once names were sent.
-      if (!cache.subscribed().isEmpty() || cache.requestedOnStream) {
+      if (cache.wantsRequest() || cache.requestedOnStream) {
         sendRequest(cache, null);
       }
     }

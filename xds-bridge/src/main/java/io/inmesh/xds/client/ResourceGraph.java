@@ -5,16 +5,18 @@ import io.inmesh.xds.resource.EndpointUpdate;
 import io.inmesh.xds.resource.ListenerUpdate;
 import io.inmesh.xds.resource.RouteConfigUpdate;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * How the four caches hang together, following proxyless gRPC: target = LDS name; listener ->
  * RDS name (unless inline); route configuration -> every cluster its routes name; EDS cluster ->
  * its EDS service name. Confined to the client's executor.
  */
-final class ResourceGraph {
+final class ResourceGraph implements XdsGraph {
 
   final ResourceCache<ListenerUpdate> lds;
   final ResourceCache<RouteConfigUpdate> rds;
@@ -35,6 +37,30 @@ final class ResourceGraph {
     this.rds = rds;
     this.cds = cds;
     this.eds = eds;
+  }
+
+  @Override
+  public List<ResourceCache<?>> caches() {
+    return List.of(lds, rds, cds, eds);
+  }
+
+  @Override
+  public ResourceCache<?> setTargets(Set<String> targets) {
+    return lds.subscribe(targets) ? lds : null;
+  }
+
+  /** RDS follows the listeners, CDS the route configurations, EDS the clusters. */
+  @Override
+  public void follow(Consumer<ResourceCache<?>> changed) {
+    if (rds.subscribe(wantedRouteConfigs())) {
+      changed.accept(rds);
+    }
+    if (cds.subscribe(wantedClusters())) {
+      changed.accept(cds);
+    }
+    if (eds.subscribe(wantedEdsServices())) {
+      changed.accept(eds);
+    }
   }
 
   /** The route configuration of a target, or null while unknown. */
@@ -101,6 +127,12 @@ final class ResourceGraph {
     }
   }
 
+  /** Whether a cluster is known to be ORIGINAL_DST (routes to it pass through). */
+  boolean passthrough(String clusterName) {
+    ClusterUpdate cluster = cds.get(clusterName);
+    return cluster != null && cluster.passthrough();
+  }
+
   Set<String> wantedEdsServices() {
     Set<String> names = new TreeSet<>();
     for (String clusterName : cds.subscribed()) {
@@ -116,7 +148,8 @@ final class ResourceGraph {
    * A definite answer for a target, or null while something it needs has not arrived. A cluster the
    * server says does not exist counts as known: calls routed to it fail as Envoy's would (503).
    */
-  TargetState stateOf(String target) {
+  @Override
+  public TargetState stateOf(String target) {
     if (lds.isAbsent(target)) {
       return TargetState.ABSENT;
     }
@@ -125,7 +158,7 @@ final class ResourceGraph {
       return null;
     }
     for (String cluster : routes.clusterNames()) {
-      if (!cds.isAbsent(cluster) && endpointsOf(cluster) == null) {
+      if (!cds.isAbsent(cluster) && !passthrough(cluster) && endpointsOf(cluster) == null) {
         return null;
       }
     }

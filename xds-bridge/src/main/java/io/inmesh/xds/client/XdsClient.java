@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The runtime's view of xDS: an immutable {@link MeshSnapshot} republished (one volatile write)
- * after every accepted change, and lazily watched targets. Never throws into callers; while the
+ * after every accepted change, and lazily watched targets. Speaks either shape of xDS
+ * ({@link XdsMode}): proxyless (per-target LDS) or sidecar (wildcard LDS/CDS, RDS, EDS, NDS). Never throws into callers; while the
  * server is unreachable targets time out and calls pass through.
  *
  * <p>Threads: all xDS state lives on one daemon thread, {@code inmesh-xds}; application threads only
@@ -30,6 +31,7 @@ public final class XdsClient implements AutoCloseable {
       "envoy.lb.does_not_support_overprovisioning", "xds.config.resource-in-sotw"};
 
   private final XdsClientSettings settings;
+  private final XdsMode mode;
   private final ScheduledThreadPoolExecutor executor;
   private final XdsTransport transport;
   private final AdsClient ads;
@@ -50,10 +52,21 @@ public final class XdsClient implements AutoCloseable {
     executor.setRemoveOnCancelPolicy(true);
     // A pending reconnect must not hold up close().
     executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
-    this.ads = new AdsClient(transport, executor, nodeOf(bootstrap), bootstrap.server().uri().raw(),
+    this.mode = settings.mode() != null ? settings.mode() : XdsMode.of(bootstrap);
+    Node node = nodeOf(bootstrap);
+    XdsGraph graph = mode == XdsMode.PROXYLESS
+        ? AdsClient.proxylessGraph(bootstrap.certificateProviders())
+        : AdsClient.sidecarGraph(bootstrap.certificateProviders(), XdsMode.wantsNameTable(node),
+            XdsMode.metadata(node, "NAMESPACE"));
+    this.ads = new AdsClient(transport, executor, node, bootstrap.server().uri().raw(),
         new Backoff(settings.initialBackoff(), settings.maxBackoff(),
             () -> ThreadLocalRandom.current().nextDouble()),
-        stats, this::publish, bootstrap.certificateProviders());
+        stats, this::publish, graph);
+    LOG.info("xDS mode %s (%s)%s", mode.name().toLowerCase(java.util.Locale.ROOT),
+        settings.mode() != null ? "xds_mode" : "node metadata GENERATOR="
+            + XdsMode.metadata(node, XdsMode.GENERATOR),
+        mode == XdsMode.SIDECAR && XdsMode.wantsNameTable(node) ? ", with the NDS name table"
+            : "");
   }
 
   /** Connects to the bootstrap's server over gRPC (plaintext: {@code insecure}) and starts. */
@@ -92,6 +105,11 @@ public final class XdsClient implements AutoCloseable {
       node.addClientFeatures(feature);
     }
     return node.build();
+  }
+
+  /** The shape of xDS this client asks for. */
+  public XdsMode mode() {
+    return mode;
   }
 
   /** The current snapshot: a volatile read. */
@@ -165,11 +183,17 @@ public final class XdsClient implements AutoCloseable {
     }
     Set<String> targets = new TreeSet<>(watches.keySet());
     ads.setTargets(targets);
+    // Sidecar mode: a new target is answered by what already arrived.
+    settleWatches();
   }
 
   /** On the executor, after every accepted change: one new snapshot, then settle the watches. */
   private void publish() {
     snapshot = assembler.assemble(ads.graph);
+    settleWatches();
+  }
+
+  private void settleWatches() {
     for (TargetWatch watch : watches.values()) {
       TargetState state = ads.graph.stateOf(watch.target);
       if (state != null && state != watch.state()) {

@@ -2,17 +2,16 @@ package io.inmesh.xds.resource;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Message;
 
 /**
  * One xDS resource type (grpc-java's XdsResourceType is the model): its type URL, how a resource is
  * named, and a parse from the Envoy proto to an immutable value or a precise {@link
  * ResourceException}.
  *
- * @param <P> the Envoy proto
+ * @param <P> the Envoy proto (or a hand-decoded form of a proto without generated classes)
  * @param <T> the parsed value
  */
-public abstract class ResourceType<P extends Message, T> {
+public abstract class ResourceType<P, T> {
 
   public abstract String typeUrl();
 
@@ -28,6 +27,12 @@ public abstract class ResourceType<P extends Message, T> {
 
   protected abstract Class<P> protoClass();
 
+  /** The resource's proto from its {@code Any}: a generated message unless overridden. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  protected P unpack(Any any) throws InvalidProtocolBufferException {
+    return (P) any.unpack((Class) protoClass());
+  }
+
   protected abstract String nameOf(P proto);
 
   protected abstract T parse(P proto) throws ResourceException;
@@ -40,12 +45,12 @@ public abstract class ResourceType<P extends Message, T> {
     }
     P proto;
     try {
-      proto = any.unpack(protoClass());
+      proto = unpack(any);
     } catch (InvalidProtocolBufferException e) {
       throw new ResourceException(null, "cannot decode " + shortName() + " resource: "
           + e.getMessage());
     }
-    String name = nameOf(proto);
+    String name = Names.intern(nameOf(proto));
     try {
       return new Decoded<>(name, parse(proto));
     } catch (ResourceException e) {

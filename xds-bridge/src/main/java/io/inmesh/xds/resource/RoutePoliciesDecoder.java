@@ -307,7 +307,7 @@ final class RoutePoliciesDecoder {
             .getValue());
   }
 
-  private static TokenBucket bucket(io.envoyproxy.envoy.type.v3.TokenBucket b, String where,
+  static TokenBucket bucket(io.envoyproxy.envoy.type.v3.TokenBucket b, String where,
       long nowNanos) throws ResourceException {
     if (b.getMaxTokens() == 0) {
       throw new ResourceException(null, where + ": token_bucket max_tokens must be positive");

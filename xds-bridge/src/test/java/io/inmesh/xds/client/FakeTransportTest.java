@@ -66,7 +66,8 @@ class FakeTransportTest {
   void validResourcesAreAcceptedWhileTheBadOneIsNackedAndKeepsItsLastGoodValue()
       throws Exception {
     var bootstrap = new BootstrapParser().parse("{\"xds_servers\": [{\"server_uri\": \"x:1\","
-        + " \"channel_creds\": [{\"type\": \"insecure\"}]}], \"node\": {\"id\": \"n\"}}", "test");
+        + " \"channel_creds\": [{\"type\": \"insecure\"}]}], \"node\": {\"id\": \"n\","
+        + " \"metadata\": {\"GENERATOR\": \"grpc\"}}}", "test");
     String other = "ratings.default.svc.cluster.local:9080";
     try (XdsClient client = XdsClient.start(bootstrap,
         XdsClientSettings.defaults().withResourceTimeout(Duration.ofMillis(50)), transport)) {

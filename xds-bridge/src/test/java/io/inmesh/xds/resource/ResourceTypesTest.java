@@ -220,9 +220,26 @@ class ResourceTypesTest {
     assertTrue(nack(type, Cluster.newBuilder().setName("c").setType(Cluster.DiscoveryType.EDS)
         .build()).contains("must be ads or self"));
     assertTrue(nack(type, Cluster.newBuilder().setName("c")
-        .setType(Cluster.DiscoveryType.STATIC).build()).contains("no load_assignment"));
-    assertTrue(nack(type, Cluster.newBuilder().setName("c")
-        .setType(Cluster.DiscoveryType.ORIGINAL_DST).build()).contains("ORIGINAL_DST"));
+        .setType(Cluster.DiscoveryType.LOGICAL_DNS).build()).contains("no load_assignment"));
+  }
+
+  @Test
+  void istiodsSpecialClustersAreAccepted() throws Exception {
+    ClusterResourceType type = new ClusterResourceType();
+    // PassthroughCluster: ORIGINAL_DST with CLUSTER_PROVIDED (no endpoints of its own)
+    ClusterUpdate passthrough = parse(type, Cluster.newBuilder().setName("PassthroughCluster")
+        .setType(Cluster.DiscoveryType.ORIGINAL_DST)
+        .setLbPolicy(Cluster.LbPolicy.CLUSTER_PROVIDED).build());
+    assertTrue(passthrough.passthrough());
+    // BlackHoleCluster: STATIC without load_assignment, i.e. no endpoints
+    ClusterUpdate blackHole = parse(type, Cluster.newBuilder().setName("BlackHoleCluster")
+        .setType(Cluster.DiscoveryType.STATIC).build());
+    assertEquals(List.of(), blackHole.inlineEndpoints().endpoints());
+    // inbound clusters are a proxy's server side: accepted and ignored, whatever they carry
+    ClusterUpdate inbound = parse(type, Cluster.newBuilder().setName("inbound|9080||")
+        .setType(Cluster.DiscoveryType.ORIGINAL_DST).setClusterType(
+            Cluster.CustomClusterType.newBuilder().setName("x")).build());
+    assertEquals(ClusterUpdate.Kind.IGNORED, inbound.kind());
   }
 
   // --- EDS ---
