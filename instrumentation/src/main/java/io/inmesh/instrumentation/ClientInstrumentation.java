@@ -13,6 +13,7 @@ import io.inmesh.instrumentation.http.okhttp.OkHttpInstrumentation;
 import io.inmesh.instrumentation.http.reactornetty.ReactorNettyHttpClientInstrumentation;
 import io.inmesh.instrumentation.http.urlconnection.HttpsUrlConnectionInstrumentation;
 import io.inmesh.instrumentation.http.urlconnection.UrlConnectionInstrumentation;
+import io.inmesh.instrumentation.net.socket.SocketConnectInstrumentation;
 import io.inmesh.policies.log.AgentLog;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
@@ -44,7 +45,8 @@ public final class ClientInstrumentation {
     return List.of(new JdkHttpClientInstrumentation(), new UrlConnectionInstrumentation(),
         new HttpsUrlConnectionInstrumentation(), new OkHttpInstrumentation(),
         new ApacheHttpClient5Instrumentation(), new ApacheHttpClient4Instrumentation(),
-        new ApacheHttpAsyncClient5Instrumentation(), new ReactorNettyHttpClientInstrumentation());
+        new ApacheHttpAsyncClient5Instrumentation(), new ReactorNettyHttpClientInstrumentation(),
+        new SocketConnectInstrumentation());
   }
 
   /**
@@ -54,9 +56,6 @@ public final class ClientInstrumentation {
       List<LibraryInstrumentation> libraries) {
     addReadEdges(inst);
     AgentBuilder builder = new AgentBuilder.Default()
-        .with(anyAlreadyLoaded(inst, libraries)
-            ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION
-            : AgentBuilder.RedefinitionStrategy.DISABLED)
         .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
         .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
         .with(new FailureListener())
@@ -67,7 +66,12 @@ public final class ClientInstrumentation {
     for (LibraryInstrumentation library : libraries) {
       builder = library.extend(builder);
     }
-    builder.installOn(inst);
+    // checked last: building the matchers loads classes, and a JDK class we instrument (a
+    // java.net.Socket literal in a matcher) loaded before this check would never be transformed
+    builder.with(anyAlreadyLoaded(inst, libraries)
+            ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION
+            : AgentBuilder.RedefinitionStrategy.DISABLED)
+        .installOn(inst);
     LOG.debug("instrumented %s", libraries.stream().map(LibraryInstrumentation::name).toList());
   }
 

@@ -1,5 +1,7 @@
 package io.inmesh.api;
 
+import java.net.ConnectException;
+import java.net.SocketAddress;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -13,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
 public final class Mesh {
 
   private static volatile MeshHandler handler;
+  /** Set once a connection has been routed: until then finishing a connect costs one read. */
+  private static volatile boolean connectsRouted;
 
   private Mesh() {}
 
@@ -92,6 +96,63 @@ public final class Mesh {
       h.failed(t);
       return null;
     }
+  }
+
+  /**
+   * Routes one outbound TCP connection at connect time, as a sidecar routes a redirected
+   * connection: by the listener and filter chain of its destination, then the chain's
+   * {@code tcp_proxy}. Advice calls it before the JDK connects and dials what it returns.
+   *
+   * @param destination where the application connects
+   * @return the address to dial: {@code destination} itself when the mesh leaves the connection
+   *     alone (no runtime, not the mesh's, or any error in the agent), else a
+   *     {@link RoutedAddress}
+   * @throws ConnectException when the mesh refuses the connection (a black hole, no healthy
+   *     endpoint, the network rate limit), with a message that says why; advice makes the
+   *     application's connect throw it, as Envoy closes such a connection
+   */
+  public static SocketAddress connect(SocketAddress destination) throws ConnectException {
+    MeshHandler h = handler;
+    if (h == null || destination == null) {
+      return destination;
+    }
+    try {
+      SocketAddress dial = h.connect(destination);
+      if (dial == null) {
+        return destination;
+      }
+      if (dial instanceof RoutedAddress && !connectsRouted) {
+        connectsRouted = true;
+      }
+      return dial;
+    } catch (ConnectException refused) {
+      throw refused;
+    } catch (Throwable t) {
+      h.failed(t);
+      return destination;
+    }
+  }
+
+  /**
+   * Reports how the connect to an address {@link #connect} returned ended; never throws.
+   *
+   * @param failure the connect's failure, or null when the connection is established
+   */
+  public static void connectEnded(RoutedAddress dialled, Throwable failure) {
+    MeshHandler h = handler;
+    if (h == null || dialled == null) {
+      return;
+    }
+    try {
+      h.connectEnded(dialled, failure);
+    } catch (Throwable t) {
+      h.failed(t);
+    }
+  }
+
+  /** Whether any connection has been routed yet (advice on a connect's completion checks it). */
+  public static boolean connectsRouted() {
+    return connectsRouted;
   }
 
   /** Installs the runtime's handler; only the first call takes effect. */

@@ -1,5 +1,7 @@
 package io.inmesh.api;
 
+import java.net.ConnectException;
+import java.net.SocketAddress;
 import java.util.concurrent.CompletableFuture;
 
 /** Implemented by the agent runtime; see {@link Mesh}. */
@@ -27,6 +29,19 @@ public interface MeshHandler {
    */
   default CallAttempts attempts(Decision decision) {
     return null;
+  }
+
+  /**
+   * Routes a TCP connection (see {@link Mesh#connect}): the address to dial, null or
+   * {@code destination} to leave it alone. Throws {@link ConnectException} to refuse it; any other
+   * throwable is a failure and the connection is left alone.
+   */
+  default SocketAddress connect(SocketAddress destination) throws ConnectException {
+    return destination;
+  }
+
+  /** How the connect to a routed address ended (see {@link Mesh#connectEnded}). May throw. */
+  default void connectEnded(RoutedAddress dialled, Throwable failure) {
   }
 
   /** Told about a failure inside {@link #outbound} so it can be logged once, off the hot path. */

@@ -1,7 +1,6 @@
 package io.inmesh.runtime;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import io.inmesh.policies.listener.Cidr;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -40,7 +39,11 @@ public final class Exclusions {
     }
     List<Cidr> cidrs = new ArrayList<>();
     for (String c : split(cidrList)) {
-      cidrs.add(Cidr.parse(c));
+      try {
+        cidrs.add(Cidr.parse(c));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("exclude_cidrs: " + e.getMessage());
+      }
     }
     Set<Integer> ports = new HashSet<>();
     for (String p : split(portList)) {
@@ -81,13 +84,28 @@ public final class Exclusions {
         return true;
       }
     }
-    if (!cidrs.isEmpty()) {
-      byte[] ip = Cidr.literal(h);
-      if (ip != null) {
-        for (Cidr c : cidrs) {
-          if (c.contains(ip)) {
-            return true;
-          }
+    return !cidrs.isEmpty() && inCidrs(Cidr.literal(h));
+  }
+
+  /**
+   * For a connection: whether the port, the host name the application gave (if any) or the
+   * address it connects to is excluded.
+   *
+   * @param hostName the destination's host name, or null when it was given as an address
+   * @param ip the address's bytes, or null when it is not resolved
+   */
+  public boolean excludes(String hostName, byte[] ip, int port) {
+    if (hostName != null && excludes(hostName, port)) {
+      return true;
+    }
+    return ports.contains(port) || !cidrs.isEmpty() && inCidrs(ip);
+  }
+
+  private boolean inCidrs(byte[] ip) {
+    if (ip != null) {
+      for (Cidr c : cidrs) {
+        if (c.contains(ip)) {
+          return true;
         }
       }
     }
@@ -97,62 +115,5 @@ public final class Exclusions {
   String describe() {
     return "exclude_hosts=" + hosts + " suffixes=" + hostSuffixes + " exclude_cidrs=" + cidrs
         + " exclude_ports=" + ports;
-  }
-
-  /** An IPv4 or IPv6 network. */
-  record Cidr(byte[] network, int prefix, String text) {
-
-    static Cidr parse(String text) {
-      int slash = text.indexOf('/');
-      String addr = slash < 0 ? text : text.substring(0, slash);
-      byte[] bytes = literal(addr);
-      if (bytes == null) {
-        throw new IllegalArgumentException("exclude_cidrs: '" + text + "' is not an IP or CIDR");
-      }
-      int prefix = slash < 0 ? bytes.length * 8 : Integer.parseInt(text.substring(slash + 1));
-      if (prefix < 0 || prefix > bytes.length * 8) {
-        throw new IllegalArgumentException("exclude_cidrs: bad prefix length in '" + text + "'");
-      }
-      return new Cidr(bytes, prefix, text);
-    }
-
-    /** The address bytes of an IP literal, or null for a host name (never resolves DNS). */
-    static byte[] literal(String host) {
-      String h = host.startsWith("[") && host.endsWith("]")
-          ? host.substring(1, host.length() - 1) : host;
-      boolean ipv4 = !h.isEmpty() && h.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
-      boolean ipv6 = h.indexOf(':') >= 0;
-      if (!ipv4 && !ipv6) {
-        return null;
-      }
-      try {
-        return InetAddress.getByName(h).getAddress();
-      } catch (UnknownHostException e) {
-        return null;
-      }
-    }
-
-    boolean contains(byte[] ip) {
-      if (ip.length != network.length) {
-        return false;
-      }
-      int full = prefix / 8;
-      for (int i = 0; i < full; i++) {
-        if (ip[i] != network[i]) {
-          return false;
-        }
-      }
-      int rest = prefix % 8;
-      if (rest == 0) {
-        return true;
-      }
-      int mask = 0xff << (8 - rest);
-      return (ip[full] & mask) == (network[full] & mask);
-    }
-
-    @Override
-    public String toString() {
-      return text;
-    }
   }
 }

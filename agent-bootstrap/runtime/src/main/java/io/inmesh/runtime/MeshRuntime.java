@@ -30,13 +30,13 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The data plane behind {@link io.inmesh.api.Mesh#outbound}: exclusions, the target's route table,
- * the router, and the decision advice applies.
+ * the router, and the decision advice applies; TCP connections ({@link io.inmesh.api.Mesh#connect})
+ * go to {@link TcpRouting}.
  */
 final class MeshRuntime implements MeshHandler {
 
@@ -52,8 +52,8 @@ final class MeshRuntime implements MeshHandler {
   private final MirrorSender mirrors = new MirrorSender();
   private final UpstreamTlsStep upstreamTls = new UpstreamTlsStep();
   private final AtomicBoolean failureLogged = new AtomicBoolean();
-  private final Map<String, InetAddress> endpointIps = new ConcurrentHashMap<>();
-  private static final int MAX_CACHED_IPS = 100_000;
+  private final EndpointIps endpointIps = new EndpointIps();
+  private final TcpRouting tcp;
 
   /**
    * @param replies the local reply server, or null when it could not start
@@ -66,6 +66,9 @@ final class MeshRuntime implements MeshHandler {
     this.replies = replies;
     this.sourceIp = sourceIp;
     this.listeners = List.copyOf(listeners);
+    this.tcp = new TcpRouting(source, exclusions, endpointIps,
+        replies == null ? null : replies.address(),
+        new AgentFrames(MeshRuntime.class.getClassLoader(), io.inmesh.api.Mesh.class));
   }
 
   @Override
@@ -144,32 +147,9 @@ final class MeshRuntime implements MeshHandler {
     }
   }
 
-  /**
-   * The endpoint's address. IP addresses (what istiod sends: pod IPs) are parsed once per endpoint
-   * rather than per call; a host name (a DNS cluster) is resolved through the JDK's DNS cache.
-   */
+  /** The endpoint's address, or null when its host name does not resolve. */
   private InetAddress endpointIp(Endpoint endpoint) {
-    InetAddress ip = endpointIps.get(endpoint.host());
-    if (ip == null) {
-      byte[] literal = Exclusions.Cidr.literal(endpoint.host());
-      if (literal == null) {
-        try {
-          return InetAddress.getByName(endpoint.host());
-        } catch (UnknownHostException e) {
-          return null;
-        }
-      }
-      try {
-        ip = InetAddress.getByAddress(literal);
-      } catch (UnknownHostException e) {
-        return null;
-      }
-      if (endpointIps.size() > MAX_CACHED_IPS) {
-        endpointIps.clear();
-      }
-      endpointIps.put(endpoint.host(), ip);
-    }
-    return ip;
+    return endpointIps.of(endpoint);
   }
 
   /**
@@ -327,6 +307,18 @@ final class MeshRuntime implements MeshHandler {
   public java.util.concurrent.CompletableFuture<?> resilient(Decision decision, Object client,
       Object request, Object bodyHandler, java.util.concurrent.CompletableFuture<?> future) {
     return ResilientJdkCall.start(this, decision, client, request, bodyHandler, future);
+  }
+
+  /** TCP connections: see {@link TcpRouting}. */
+  @Override
+  public java.net.SocketAddress connect(java.net.SocketAddress destination)
+      throws java.net.ConnectException {
+    return tcp.connect(destination);
+  }
+
+  @Override
+  public void connectEnded(io.inmesh.api.RoutedAddress dialled, Throwable failure) {
+    tcp.connectEnded(dialled, failure);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.inmesh.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -31,5 +32,24 @@ class ExclusionsTest {
     assertTrue(e.excludes("metadata.google.internal", 80));
     assertTrue(e.excludes("db.svc.example", 5432));
     assertFalse(e.excludes("svc.example.com", 80));
+  }
+
+  @Test
+  void connectionsAreJudgedByTheNameTheyWereGivenAndTheAddressTheyDial() {
+    Exclusions e = Exclusions.parse("db.example", "127.96.0.0/16", "6379");
+    byte[] vip = {127, 96, 0, 15};
+    byte[] other = {127, 97, 0, 1};
+    assertTrue(e.excludes(null, vip, 5432), "the address is in a CIDR");
+    assertTrue(e.excludes("db.example", other, 5432), "the name is excluded");
+    assertTrue(e.excludes(null, other, 6379), "the port is excluded");
+    assertFalse(e.excludes("reviews", other, 5432));
+    assertFalse(e.excludes(null, null, 5432), "an unresolved destination matches no CIDR");
+  }
+
+  @Test
+  void aBadCidrNamesTheSetting() {
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+        () -> Exclusions.parse(null, "127.0.0.0/33", null));
+    assertTrue(bad.getMessage().startsWith("exclude_cidrs: "), bad.getMessage());
   }
 }

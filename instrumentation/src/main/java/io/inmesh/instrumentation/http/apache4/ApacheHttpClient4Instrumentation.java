@@ -8,7 +8,6 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 import io.inmesh.instrumentation.LibraryAdvice;
 import io.inmesh.instrumentation.LibraryGuard;
 import io.inmesh.instrumentation.LibraryInstrumentation;
-import java.net.Socket;
 import java.util.Set;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
@@ -53,7 +52,8 @@ public final class ApacheHttpClient4Instrumentation implements LibraryInstrument
                 .and(takesArgument(0, named(HOST)))
                 .and(takesArgument(1, named("org.apache.http.HttpRequest"))),
                 "io.inmesh.instrumentation.http.apache4.DoExecuteAdvice")
-            .advice(named("bind").and(takesArguments(1)).and(takesArgument(0, Socket.class)),
+            .advice(named("bind").and(takesArguments(1))
+                .and(takesArgument(0, named("java.net.Socket"))),
                 "io.inmesh.instrumentation.http.BindTlsAdvice"));
   }
 }

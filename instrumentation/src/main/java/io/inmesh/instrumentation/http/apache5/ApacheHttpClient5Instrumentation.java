@@ -9,7 +9,6 @@ import io.inmesh.instrumentation.HelperClasses;
 import io.inmesh.instrumentation.LibraryAdvice;
 import io.inmesh.instrumentation.LibraryGuard;
 import io.inmesh.instrumentation.LibraryInstrumentation;
-import java.net.Socket;
 import java.util.Set;
 import net.bytebuddy.agent.builder.AgentBuilder;
 
@@ -62,7 +61,8 @@ public final class ApacheHttpClient5Instrumentation implements LibraryInstrument
                 .and(takesArgument(0, named(HOST)))
                 .and(takesArgument(1, named("org.apache.hc.core5.http.ClassicHttpRequest"))),
                 "io.inmesh.instrumentation.http.apache5.DoExecuteAdvice")
-            .advice(named("bind").and(takesArguments(1)).and(takesArgument(0, Socket.class)),
+            .advice(named("bind").and(takesArguments(1))
+                .and(takesArgument(0, named("java.net.Socket"))),
                 "io.inmesh.instrumentation.http.BindTlsAdvice"));
   }
 }
