@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** gRPC xDS bootstrap files shaped like the ones Istio's pilot-agent writes for proxyless gRPC. */
+/**
+ * gRPC xDS bootstrap files shaped like the ones Istio's pilot-agent writes for proxyless gRPC, and
+ * their sidecar-shaped variant.
+ */
 public final class Bootstraps {
 
   private Bootstraps() {}
@@ -69,6 +72,22 @@ public final class Bootstraps {
    * The same file with other {@code certificate_providers} (a JSON object), written as
    * {@code name}: e.g. pilot-agent's {@code default} instance pointing at a test's files.
    */
+  /**
+   * The same node without {@code GENERATOR=grpc}, so istiod (and the agent) use the sidecar shape,
+   * and with {@code DNS_CAPTURE}, so the name table (NDS) is asked for, as pilot-agent sets it when
+   * {@code ISTIO_META_DNS_CAPTURE} is on.
+   */
+  public static Path sidecarShaped(Path dir, String serverUri) throws IOException {
+    String json = Files.readString(pilotAgentShaped(dir, serverUri));
+    String generator = "\"GENERATOR\": \"grpc\",";
+    if (!json.contains(generator)) {
+      throw new IllegalStateException("the bootstrap template changed: " + generator);
+    }
+    Path file = dir.resolve("sidecar-bootstrap.json");
+    Files.writeString(file, json.replace(generator, "\"DNS_CAPTURE\": \"true\","));
+    return file;
+  }
+
   public static Path withCertificateProviders(Path dir, String serverUri, String name,
       String providersJson) throws IOException {
     String json = Files.readString(pilotAgentShaped(dir, serverUri));
