@@ -11,37 +11,12 @@ import io.envoyproxy.envoy.config.listener.v3.Listener;
  * {@code is_optional}, and the router must be present and last. The sidecar shape is
  * {@link SidecarListenerResourceType}.
  */
-public final class ListenerResourceType extends ResourceType<Listener, ListenerUpdate> {
+public final class ListenerResourceType extends ListenerType<ListenerUpdate> {
 
   public static final String TYPE_URL = "type.googleapis.com/envoy.config.listener.v3.Listener";
 
   static final String HCM_TYPE_URL = HttpConnectionManagerDecoder.HCM_TYPE_URL;
   static final String ROUTER = HttpConnectionManagerDecoder.ROUTER;
-
-  @Override
-  public String typeUrl() {
-    return TYPE_URL;
-  }
-
-  @Override
-  public String shortName() {
-    return "LDS";
-  }
-
-  @Override
-  public boolean absentMeansDeleted() {
-    return true;
-  }
-
-  @Override
-  protected Class<Listener> protoClass() {
-    return Listener.class;
-  }
-
-  @Override
-  protected String nameOf(Listener proto) {
-    return proto.getName();
-  }
 
   @Override
   protected ListenerUpdate parse(Listener listener) throws ResourceException {

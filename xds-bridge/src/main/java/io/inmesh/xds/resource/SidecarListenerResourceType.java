@@ -38,8 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * with neither an HTTP connection manager nor a {@code tcp_proxy} (logged once). A listener with
  * {@code use_original_dst} ({@code virtualOutbound}) is the catch-all.
  */
-public final class SidecarListenerResourceType
-    extends ResourceType<Listener, SidecarListenerUpdate> {
+public final class SidecarListenerResourceType extends ListenerType<SidecarListenerUpdate> {
 
   private static final AgentLog LOG = AgentLog.get(SidecarListenerResourceType.class);
 
@@ -50,31 +49,6 @@ public final class SidecarListenerResourceType
 
   /** Chains dropped for want of a terminal filter, by listener, so each is logged once. */
   private final Set<String> reportedChains = ConcurrentHashMap.newKeySet();
-
-  @Override
-  public String typeUrl() {
-    return ListenerResourceType.TYPE_URL;
-  }
-
-  @Override
-  public String shortName() {
-    return "LDS";
-  }
-
-  @Override
-  public boolean absentMeansDeleted() {
-    return true;
-  }
-
-  @Override
-  protected Class<Listener> protoClass() {
-    return Listener.class;
-  }
-
-  @Override
-  protected String nameOf(Listener proto) {
-    return proto.getName();
-  }
 
   /** Whether a listener is a sidecar's server side. */
   static boolean inbound(Listener l) {
