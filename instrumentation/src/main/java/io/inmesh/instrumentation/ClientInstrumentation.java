@@ -55,7 +55,13 @@ public final class ClientInstrumentation {
   public static void install(Instrumentation inst, ClassLoader agentLoader,
       List<LibraryInstrumentation> libraries) {
     addReadEdges(inst);
+    // Decided before the matchers are built: matchers name types (never class literals), so
+    // building them loads none of the classes they match. Placing this after the type
+    // transformations made JDK HttpClient calls intermittently pass through unrouted under load.
     AgentBuilder builder = new AgentBuilder.Default()
+        .with(anyAlreadyLoaded(inst, libraries)
+            ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION
+            : AgentBuilder.RedefinitionStrategy.DISABLED)
         .with(AgentBuilder.TypeStrategy.Default.REDEFINE)
         .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
         .with(new FailureListener())
@@ -66,12 +72,7 @@ public final class ClientInstrumentation {
     for (LibraryInstrumentation library : libraries) {
       builder = library.extend(builder);
     }
-    // checked last: building the matchers loads classes, and a JDK class we instrument (a
-    // java.net.Socket literal in a matcher) loaded before this check would never be transformed
-    builder.with(anyAlreadyLoaded(inst, libraries)
-            ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION
-            : AgentBuilder.RedefinitionStrategy.DISABLED)
-        .installOn(inst);
+    builder.installOn(inst);
     LOG.debug("instrumented %s", libraries.stream().map(LibraryInstrumentation::name).toList());
   }
 
