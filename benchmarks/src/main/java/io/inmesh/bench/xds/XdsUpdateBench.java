@@ -28,6 +28,9 @@ import java.util.function.Predicate;
  *
  * <pre>XdsUpdateBench UPDATES routes:1000 routes:10000 endpoints:10000 endpoints:100000</pre>
  *
+ * The whole-mesh cases {@code sidecar:SERVICES} and {@code proxyless:SERVICES} are
+ * {@link MeshPushBench}'s.
+ *
  * Prints one {@code XDS kind=.. size=.. initial_ms=.. update_ms=.. heap_kib=..} line per case;
  * {@code update_ms} is the median over UPDATES updates, each timed from the control plane's
  * {@code setResources} to the client's snapshot holding the change.
@@ -43,6 +46,10 @@ public final class XdsUpdateBench {
     for (String scenario : Arrays.copyOfRange(args, 1, args.length)) {
       String[] kindAndSize = scenario.split(":");
       int size = Integer.parseInt(kindAndSize[1]);
+      if (kindAndSize[0].equals("sidecar") || kindAndSize[0].equals("proxyless")) {
+        System.out.println(MeshPushBench.measure(kindAndSize[0], size, updates));
+        continue;
+      }
       boolean routes = kindAndSize[0].equals("routes");
       // Routes: 100 virtual hosts, 20 clusters of 5. Endpoints: 100 routes over 100 clusters.
       LargeMesh mesh = routes ? new LargeMesh(100, size / 100, 20, 5)
