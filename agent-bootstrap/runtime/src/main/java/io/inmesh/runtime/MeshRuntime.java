@@ -115,7 +115,7 @@ final class MeshRuntime implements MeshHandler {
     }
     ClientTls tls;
     try {
-      tls = upstreamTls.forCall(snapshot, routing.cluster(), request);
+      tls = upstreamTls.forCall(snapshot, routing.cluster(), endpoint, request);
     } catch (UpstreamTlsStep.Unavailable e) {
       if (guard != null) {
         // not the upstream's fault: neither retried nor counted against the host
@@ -343,6 +343,13 @@ final class MeshRuntime implements MeshHandler {
     if (ip == null) {
       return null;
     }
+    ClientTls tls;
+    try {
+      // the retry's endpoint may take another transport socket than the first one's
+      tls = upstreamTls.forCall(source.snapshot(), first.cluster(), endpoint, first.request());
+    } catch (UpstreamTlsStep.Unavailable e) {
+      return null;
+    }
     try {
       InetAddress named = InetAddress.getByAddress(first.request().host(), ip.getAddress());
       ActiveRequests active = next.activeRequests();
@@ -354,7 +361,7 @@ final class MeshRuntime implements MeshHandler {
       return Decision.route(new InetSocketAddress(named, endpoint.port()),
           new InetSocketAddress(ip, endpoint.port()), span == null ? null
               : new io.inmesh.api.RequestMutation(null, null, span.headers(), null, null),
-          firstDecision.detail(), call, null, firstDecision.tls());
+          firstDecision.detail(), call, null, tls);
     } catch (UnknownHostException e) {
       return null;
     }

@@ -74,7 +74,7 @@ final class MirrorSender {
 
   private static boolean requiresTls(io.inmesh.policies.MeshSnapshot snapshot, String cluster) {
     var state = snapshot.clusters().get(cluster);
-    return state != null && state.cluster().tls() != null;
+    return state != null && state.cluster().mayUseTls();
   }
 
   long sent() {

@@ -3,6 +3,7 @@ package io.inmesh.runtime;
 import io.inmesh.api.MeshRequest;
 import io.inmesh.policies.MeshSnapshot;
 import io.inmesh.policies.cluster.ClusterState;
+import io.inmesh.policies.cluster.Endpoint;
 import io.inmesh.policies.log.AgentLog;
 import io.inmesh.policies.tls.UpstreamTls;
 import io.inmesh.runtime.tls.ClientTls;
@@ -11,7 +12,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The routing step that applies a cluster's {@code UpstreamTlsContext} to a routed call: the
+ * The routing step that applies the picked endpoint's {@code UpstreamTlsContext} to a routed call
+ * (the cluster's {@code transport_socket}, or its {@code transport_socket_matches} entry for the
+ * endpoint's metadata, see {@link io.inmesh.policies.cluster.UpstreamCluster#tlsFor}): the
  * {@link ClientTls} the client must open to the endpoint, or a refusal when the certificates it
  * needs cannot be read (never plaintext: a cluster that requires TLS is called with TLS or not at
  * all). A call the application itself makes over {@code https://} keeps its own TLS: TLS inside
@@ -40,14 +43,15 @@ final class UpstreamTlsStep {
   }
 
   /**
-   * @return the TLS for the call, or null when the cluster is plaintext or the application
-   *     already speaks TLS
-   * @throws Unavailable when the cluster needs TLS that cannot be set up now
+   * @param endpoint the endpoint the call goes to
+   * @return the TLS for the call, or null when the endpoint is called in plaintext or the
+   *     application already speaks TLS
+   * @throws Unavailable when the endpoint needs TLS that cannot be set up now
    */
-  ClientTls forCall(MeshSnapshot snapshot, String cluster, MeshRequest request)
-      throws Unavailable {
+  ClientTls forCall(MeshSnapshot snapshot, String cluster, Endpoint endpoint,
+      MeshRequest request) throws Unavailable {
     ClusterState state = cluster == null ? null : snapshot.clusters().get(cluster);
-    UpstreamTls tls = state == null ? null : state.cluster().tls();
+    UpstreamTls tls = state == null ? null : state.cluster().tlsFor(endpoint);
     if (tls == null || "https".equalsIgnoreCase(request.scheme())) {
       return null;
     }

@@ -2,6 +2,10 @@ package io.inmesh.examples.controlplane;
 
 import com.google.protobuf.Any;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.ApiConfigSource;
+import io.envoyproxy.envoy.config.core.v3.ApiVersion;
+import io.envoyproxy.envoy.config.core.v3.ConfigSource;
+import io.envoyproxy.envoy.config.core.v3.GrpcService;
 import io.envoyproxy.envoy.config.core.v3.TransportSocket;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateProviderPluginInstance;
 import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.CertificateValidationContext;
@@ -48,17 +52,39 @@ public final class IstioMutualTls {
 
   /** The cluster with a sidecar's {@code ISTIO_MUTUAL} TLS (SDS secrets served by pilot-agent). */
   public static Cluster sidecar(Cluster cluster, String sni, List<String> sans) {
+    return withTls(cluster, sidecarContext(sni, sans));
+  }
+
+  /**
+   * A sidecar's {@code ISTIO_MUTUAL} context, as in the {@code transport_socket} of a
+   * DestinationRule's ISTIO_MUTUAL or the {@code tlsMode-istio} socket match of auto mTLS: SDS
+   * secrets {@code default} and {@code ROOTCA} from pilot-agent's {@code sds-grpc} cluster, the
+   * SANs under {@code combined_validation_context}, ALPN {@code istio-peer-exchange, istio}.
+   */
+  public static UpstreamTlsContext sidecarContext(String sni, List<String> sans) {
     CommonTlsContext common = CommonTlsContext.newBuilder()
-        .addTlsCertificateSdsSecretConfigs(SdsSecretConfig.newBuilder().setName("default"))
+        .addTlsCertificateSdsSecretConfigs(sds("default"))
         .setCombinedValidationContext(CommonTlsContext.CombinedCertificateValidationContext
             .newBuilder()
-            .setValidationContextSdsSecretConfig(SdsSecretConfig.newBuilder().setName("ROOTCA"))
+            .setValidationContextSdsSecretConfig(sds("ROOTCA"))
             .setDefaultValidationContext(validation(sans)))
         .addAlpnProtocols("istio-peer-exchange")
         .addAlpnProtocols("istio")
         .build();
-    return withTls(cluster, UpstreamTlsContext.newBuilder().setCommonTlsContext(common)
-        .setSni(sni).build());
+    return UpstreamTlsContext.newBuilder().setCommonTlsContext(common).setSni(sni).build();
+  }
+
+  /** An SDS secret as istiod names it: fetched from pilot-agent over the {@code sds-grpc} cluster. */
+  private static SdsSecretConfig sds(String name) {
+    return SdsSecretConfig.newBuilder().setName(name).setSdsConfig(ConfigSource.newBuilder()
+        .setApiConfigSource(ApiConfigSource.newBuilder()
+            .setApiType(ApiConfigSource.ApiType.GRPC)
+            .setSetNodeOnFirstMessageOnly(true)
+            .setTransportApiVersion(ApiVersion.V3)
+            .addGrpcServices(GrpcService.newBuilder().setEnvoyGrpc(
+                GrpcService.EnvoyGrpc.newBuilder().setClusterName("sds-grpc"))))
+        .setInitialFetchTimeout(com.google.protobuf.Duration.getDefaultInstance())
+        .setResourceApiVersion(ApiVersion.V3)).build();
   }
 
   private static CertificateValidationContext.Builder validation(List<String> sans) {

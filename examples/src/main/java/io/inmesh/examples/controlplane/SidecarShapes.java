@@ -23,6 +23,9 @@ import io.envoyproxy.envoy.config.core.v3.RoutingPriority;
 import io.envoyproxy.envoy.config.core.v3.SocketAddress;
 import io.envoyproxy.envoy.config.core.v3.TrafficDirection;
 import io.envoyproxy.envoy.config.core.v3.TransportSocket;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
+import io.envoyproxy.envoy.config.endpoint.v3.LbEndpoint;
+import io.envoyproxy.envoy.config.endpoint.v3.LocalityLbEndpoints;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
 import io.envoyproxy.envoy.config.listener.v3.FilterChainMatch;
 import io.envoyproxy.envoy.config.listener.v3.Listener;
@@ -61,7 +64,8 @@ import java.util.Map;
  *       virtual host to {@code PassthroughCluster} (outbound traffic policy ALLOW_ANY).
  *   <li>CDS: EDS clusters {@code outbound|PORT|SUBSET|HOST} with the fields istiod fills in
  *       (circuit breakers, locality weighting, metadata, cluster filters, protocol options,
- *       {@code transport_socket_matches} for auto mTLS), {@code PassthroughCluster}
+ *       {@code transport_socket_matches} for auto mTLS, with istiod's SDS-based context),
+ *       {@code PassthroughCluster}
  *       (ORIGINAL_DST), {@code BlackHoleCluster} (STATIC, no endpoints),
  *       {@code InboundPassthroughCluster} and an inbound cluster.
  *   <li>NDS: Istio's name table, encoded by hand (no generated classes exist for it).
@@ -277,6 +281,19 @@ public final class SidecarShapes {
    */
   public static Cluster edsCluster(String hostname, int port, String subset,
       CircuitBreakers.Thresholds breakers, OutlierDetection outliers) {
+    return edsCluster(hostname, port, subset, breakers, outliers,
+        "outbound_." + port + "_." + subset + "_." + hostname, List.of());
+  }
+
+  /**
+   * The same cluster with the {@code sni} and {@code sans} (the service accounts' SPIFFE IDs) of
+   * its auto mTLS socket match {@code tlsMode-istio} ({@link IstioMutualTls#sidecarContext});
+   * endpoints that carry {@code tlsMode: istio} ({@link #meshEndpoints}) are called with it,
+   * the others in plaintext ({@code tlsMode-disabled}).
+   */
+  public static Cluster edsCluster(String hostname, int port, String subset,
+      CircuitBreakers.Thresholds breakers, OutlierDetection outliers, String sni,
+      List<String> sans) {
     String name = IstiodShapes.clusterName(hostname, port, subset);
     Struct services = struct(Map.of("services", Value.newBuilder().setListValue(
         com.google.protobuf.ListValue.newBuilder().addValues(Value.newBuilder().setStructValue(
@@ -311,16 +328,38 @@ public final class SidecarShapes {
             .setName("tlsMode-istio")
             .setMatch(struct(Map.of("tlsMode", str("istio"))))
             .setTransportSocket(TransportSocket.newBuilder().setName("envoy.transport_sockets.tls")
-                .setTypedConfig(Any.newBuilder().setTypeUrl("type.googleapis.com/envoy.extensions"
-                    + ".transport_sockets.tls.v3.UpstreamTlsContext"))))
+                .setTypedConfig(Any.pack(IstioMutualTls.sidecarContext(sni, sans)))))
         .addTransportSocketMatches(Cluster.TransportSocketMatch.newBuilder()
             .setName("tlsMode-disabled")
+            .setMatch(Struct.getDefaultInstance())
             .setTransportSocket(TransportSocket.newBuilder().setName(
-                "envoy.transport_sockets.raw_buffer")));
+                "envoy.transport_sockets.raw_buffer").setTypedConfig(Any.newBuilder().setTypeUrl(
+                    "type.googleapis.com/envoy.extensions.transport_sockets.raw_buffer.v3"
+                        + ".RawBuffer"))));
     if (outliers != null) {
       c.setOutlierDetection(outliers);
     }
     return c.build();
+  }
+
+  // --- EDS ---
+
+  /**
+   * {@link IstiodShapes#endpoints} of workloads with a sidecar (or a proxyless agent): istiod
+   * labels each with {@code filter_metadata["envoy.transport_socket_match"] = {tlsMode: istio}},
+   * which selects the cluster's {@code tlsMode-istio} socket (auto mTLS). Only for backends that
+   * speak Istio's mTLS.
+   */
+  public static ClusterLoadAssignment meshEndpoints(String clusterName, String... hostPorts) {
+    ClusterLoadAssignment.Builder cla = IstiodShapes.endpoints(clusterName, hostPorts).toBuilder();
+    Metadata tlsMode = Metadata.newBuilder().putFilterMetadata("envoy.transport_socket_match",
+        struct(Map.of("tlsMode", str("istio")))).build();
+    for (LocalityLbEndpoints.Builder locality : cla.getEndpointsBuilderList()) {
+      for (LbEndpoint.Builder lb : locality.getLbEndpointsBuilderList()) {
+        lb.setMetadata(tlsMode);
+      }
+    }
+    return cla.build();
   }
 
   /** {@code PassthroughCluster}: ORIGINAL_DST, calls go where the application sent them. */

@@ -88,6 +88,23 @@ public final class Bootstraps {
     return file;
   }
 
+  /**
+   * {@link #sidecarShaped} with other {@code certificate_providers}, as
+   * {@link #withCertificateProviders} writes them.
+   */
+  public static Path sidecarWithCertificateProviders(Path dir, String serverUri, String name,
+      String providersJson) throws IOException {
+    String json = Files.readString(withCertificateProviders(dir, serverUri,
+        "proxyless-" + name, providersJson));
+    String generator = "\"GENERATOR\": \"grpc\",";
+    if (!json.contains(generator)) {
+      throw new IllegalStateException("the bootstrap template changed: " + generator);
+    }
+    Path file = dir.resolve(name);
+    Files.writeString(file, json.replace(generator, "\"DNS_CAPTURE\": \"true\","));
+    return file;
+  }
+
   public static Path withCertificateProviders(Path dir, String serverUri, String name,
       String providersJson) throws IOException {
     String json = Files.readString(pilotAgentShaped(dir, serverUri));

@@ -1,5 +1,10 @@
 package io.inmesh.policies.cluster;
 
+import io.inmesh.policies.tls.SocketMatchLabels;
+import io.inmesh.policies.tls.TransportSocketMatch;
+import io.inmesh.policies.tls.UpstreamTls;
+import java.util.List;
+
 /**
  * The parts of a CDS {@code Cluster} routing applies: its name, where its endpoints come from
  * ({@code eds_cluster_config.service_name}, defaulting to the cluster name), its LB policy and the
@@ -7,12 +12,14 @@ package io.inmesh.policies.cluster;
  *
  * @param circuitBreakers {@code circuit_breakers} (DEFAULT priority), Envoy's defaults when unset
  * @param outlierDetection {@code outlier_detection}, or null when the cluster has none
- * @param tls {@code transport_socket} {@code envoy.transport_sockets.tls}: the TLS every call to
- *     the cluster is made with, or null for plaintext
+ * @param tls {@code transport_socket} {@code envoy.transport_sockets.tls}: the TLS of calls to
+ *     endpoints no socket match picks, or null for plaintext
+ * @param socketMatches {@code transport_socket_matches} in order (istiod's auto mTLS in the sidecar
+ *     shape), empty when the cluster has none; see {@link #tlsFor}
  */
 public record UpstreamCluster(String name, String edsServiceName, LbPolicy lbPolicy,
     LbConfig lbConfig, CircuitBreakers circuitBreakers, OutlierDetection outlierDetection,
-    io.inmesh.policies.tls.UpstreamTls tls) {
+    UpstreamTls tls, List<TransportSocketMatch> socketMatches) {
 
   public UpstreamCluster {
     if (lbConfig == null) {
@@ -21,6 +28,56 @@ public record UpstreamCluster(String name, String edsServiceName, LbPolicy lbPol
     if (circuitBreakers == null) {
       circuitBreakers = CircuitBreakers.DEFAULT;
     }
+    socketMatches = socketMatches == null ? List.of() : List.copyOf(socketMatches);
+  }
+
+  /** A cluster whose {@code transport_socket} applies to every endpoint. */
+  public UpstreamCluster(String name, String edsServiceName, LbPolicy lbPolicy,
+      LbConfig lbConfig, CircuitBreakers circuitBreakers, OutlierDetection outlierDetection,
+      UpstreamTls tls) {
+    this(name, edsServiceName, lbPolicy, lbConfig, circuitBreakers, outlierDetection, tls,
+        List.of());
+  }
+
+  /**
+   * The TLS a call to {@code endpoint} is made with, or null for plaintext, by Envoy's rule: the
+   * first of {@link #socketMatches} whose criteria the endpoint's own
+   * {@code envoy.transport_socket_match} labels satisfy, else the first its locality's labels
+   * satisfy, else the cluster's {@code transport_socket}. Allocates nothing.
+   */
+  public UpstreamTls tlsFor(Endpoint endpoint) {
+    List<TransportSocketMatch> matches = socketMatches;
+    int n = matches.size();
+    if (n == 0 || endpoint == null) {
+      return tls;
+    }
+    SocketMatchLabels labels = endpoint.socketLabels();
+    for (int i = 0; i < n; i++) {
+      TransportSocketMatch m = matches.get(i);
+      if (m.matches(labels.endpoint())) {
+        return m.tls();
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      TransportSocketMatch m = matches.get(i);
+      if (m.matches(labels.locality())) {
+        return m.tls();
+      }
+    }
+    return tls;
+  }
+
+  /** True when some endpoint may be called with TLS (never send it a plaintext copy). */
+  public boolean mayUseTls() {
+    if (tls != null) {
+      return true;
+    }
+    for (TransportSocketMatch m : socketMatches) {
+      if (m.tls() != null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A plaintext cluster. */

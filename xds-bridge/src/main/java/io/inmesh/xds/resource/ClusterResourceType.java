@@ -6,8 +6,10 @@ import io.inmesh.policies.cluster.UpstreamCluster;
 import io.inmesh.policies.cluster.UpstreamCluster.LbPolicy;
 import io.inmesh.xds.resource.LbPolicyDecoder.LbChoice;
 import io.inmesh.policies.log.AgentLog;
+import io.inmesh.policies.tls.TransportSocketMatch;
 import io.inmesh.policies.tls.UpstreamTls;
 import io.inmesh.xds.bootstrap.FileWatcherCertificates;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * sidecar's wildcard CDS) are accepted and ignored. Aggregate and other custom cluster types are
  * rejected until they are implemented. The load balancer settings are read by
  * {@link LbPolicyDecoder}, {@code circuit_breakers} and {@code outlier_detection} by
- * {@link ClusterPoliciesDecoder}, {@code transport_socket} by {@link UpstreamTlsDecoder}.
+ * {@link ClusterPoliciesDecoder}, {@code transport_socket} by {@link UpstreamTlsDecoder} and
+ * {@code transport_socket_matches} (istiod's auto mTLS) by {@link TransportSocketMatchDecoder}.
  */
 public final class ClusterResourceType extends ResourceType<Cluster, ClusterUpdate> {
 
@@ -39,7 +42,7 @@ public final class ClusterResourceType extends ResourceType<Cluster, ClusterUpda
   /** LB policies whose slow start was reported as not applied, so each is logged once. */
   private final Set<LbPolicy> reportedFallbacks = ConcurrentHashMap.newKeySet();
   private final UpstreamTlsDecoder tls;
-  private volatile boolean reportedSocketMatches;
+  private final TransportSocketMatchDecoder socketMatches;
 
   /** A decoder for a bootstrap without certificate providers: TLS clusters are NACKed. */
   public ClusterResourceType() {
@@ -49,6 +52,7 @@ public final class ClusterResourceType extends ResourceType<Cluster, ClusterUpda
   /** @param certificateProviders the bootstrap's {@code certificate_providers} */
   public ClusterResourceType(Map<String, FileWatcherCertificates> certificateProviders) {
     this.tls = new UpstreamTlsDecoder(certificateProviders);
+    this.socketMatches = new TransportSocketMatchDecoder(tls);
   }
 
   @Override
@@ -96,12 +100,7 @@ public final class ClusterResourceType extends ResourceType<Cluster, ClusterUpda
     var breakers = ClusterPoliciesDecoder.circuitBreakers(cluster);
     var outliers = ClusterPoliciesDecoder.outlierDetection(cluster);
     UpstreamTls upstreamTls = tls.decode(cluster);
-    if (cluster.getTransportSocketMatchesCount() > 0 && !reportedSocketMatches) {
-      reportedSocketMatches = true;
-      LOG.info("transport_socket_matches is not applied (gRFC A29): cluster %s uses its"
-          + " transport_socket (%s) for every endpoint; logged once", cluster.getName(),
-          upstreamTls == null ? "plaintext" : "TLS");
-    }
+    List<TransportSocketMatch> matches = socketMatches.decode(cluster);
     if (lb.slowStart() && reportedFallbacks.add(lb.policy())) {
       LOG.info("slow_start_config is not applied: new endpoints get their full weight at once"
           + " (first seen on cluster %s)", cluster.getName());
@@ -118,7 +117,7 @@ public final class ClusterResourceType extends ResourceType<Cluster, ClusterUpda
         String service = eds.getServiceName().isEmpty() ? name
             : Names.intern(eds.getServiceName());
         return new ClusterUpdate(new UpstreamCluster(name, service, lb.policy(),
-            lb.config(), breakers, outliers, upstreamTls), null);
+            lb.config(), breakers, outliers, upstreamTls, matches), null);
       }
       case STATIC:
       case STRICT_DNS:
@@ -136,7 +135,7 @@ public final class ClusterResourceType extends ResourceType<Cluster, ClusterUpda
           throw new ResourceException(null, cluster.getType() + " cluster has no load_assignment");
         }
         return new ClusterUpdate(new UpstreamCluster(name, name,
-            lb.policy(), lb.config(), breakers, outliers, upstreamTls), endpoints);
+            lb.policy(), lb.config(), breakers, outliers, upstreamTls, matches), endpoints);
       }
       default:
         throw new ResourceException(null, "cluster type " + cluster.getType()

@@ -18,7 +18,8 @@ import java.util.List;
  * {@code ClusterLoadAssignment} to a {@link LoadAssignment}, for EDS and for the inline
  * {@code load_assignment} of STATIC and LOGICAL_DNS clusters: localities keep their
  * {@code priority} and {@code load_balancing_weight} (0 when unset), endpoints their weight
- * (default 1), health and {@code hostname}; {@code policy.overprovisioning_factor} defaults to
+ * (default 1), health, {@code hostname} and {@code envoy.transport_socket_match} metadata (the
+ * endpoint's and its locality's, which pick the cluster's transport socket); {@code policy.overprovisioning_factor} defaults to
  * 140. The load balancer ({@link io.inmesh.policies.cluster.ClusterLoadBalancer}) applies
  * priorities, locality weights and panic. A locality with an explicit weight 0 is dropped, as in
  * gRPC. {@code policy.drop_overloads} is NACKed (drops are not implemented).
@@ -63,7 +64,7 @@ final class LoadAssignmentDecoder {
       }
       List<Endpoint> endpoints = new ArrayList<>();
       for (LbEndpoint lb : locality.getLbEndpointsList()) {
-        Endpoint endpoint = decodeEndpoint(lb, dnsNames, skipped);
+        Endpoint endpoint = decodeEndpoint(lb, locality, dnsNames, skipped);
         if (endpoint != null) {
           endpoints.add(endpoint);
         }
@@ -81,8 +82,8 @@ final class LoadAssignmentDecoder {
     return l.getRegion() + "/" + l.getZone() + "/" + l.getSubZone();
   }
 
-  private static Endpoint decodeEndpoint(LbEndpoint lb, boolean dnsNames, List<String> skipped)
-      throws ResourceException {
+  private static Endpoint decodeEndpoint(LbEndpoint lb, LocalityLbEndpoints locality,
+      boolean dnsNames, List<String> skipped) throws ResourceException {
     if (!lb.hasEndpoint()) {
       skipped.add("lb_endpoint without endpoint (named endpoints are not supported)");
       return null;
@@ -115,7 +116,8 @@ final class LoadAssignmentDecoder {
       hostname = socket.getAddress();
     }
     return new Endpoint(socket.getAddress(), port, weight, health(lb.getHealthStatus()),
-        hostname, istioWorkload(lb));
+        hostname, istioWorkload(lb),
+        TransportSocketMatchDecoder.labels(lb.getMetadata(), locality.getMetadata()));
   }
 
   /**

@@ -41,7 +41,8 @@ import java.util.Map;
  * the peer but are not applied here ({@code verify_certificate_spki}, {@code _hash}, {@code crl},
  * {@code custom_validator_config}, {@code require_signed_certificate_timestamp}). Ignored:
  * {@code tls_params} (the JDK's defaults: TLS 1.2 and 1.3), {@code allow_renegotiation},
- * {@code max_session_keys}, {@code transport_socket_matches} (gRFC A29 does not support it).
+ * {@code max_session_keys}. A cluster's {@code transport_socket_matches} (istiod's auto mTLS in the
+ * sidecar shape) are read by {@link TransportSocketMatchDecoder} with this decoder.
  */
 final class UpstreamTlsDecoder {
 
@@ -64,10 +65,11 @@ final class UpstreamTlsDecoder {
 
   /** The cluster's TLS, or null for plaintext. */
   UpstreamTls decode(Cluster cluster) throws ResourceException {
-    if (!cluster.hasTransportSocket()) {
-      return null;
-    }
-    TransportSocket socket = cluster.getTransportSocket();
+    return cluster.hasTransportSocket() ? decode(cluster.getTransportSocket()) : null;
+  }
+
+  /** A transport socket (the cluster's, or a {@code transport_socket_matches} entry's). */
+  UpstreamTls decode(TransportSocket socket) throws ResourceException {
     String type = socket.hasTypedConfig() ? socket.getTypedConfig().getTypeUrl() : "";
     if (RAW_BUFFER.equals(socket.getName()) || RAW_BUFFER_TYPE.equals(type)) {
       return null;

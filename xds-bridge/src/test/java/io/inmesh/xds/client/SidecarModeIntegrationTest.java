@@ -80,7 +80,11 @@ class SidecarModeIntegrationTest {
         {"xds_servers": [{"server_uri": "%s", "channel_creds": [{"type": "insecure"}],
           "server_features": ["xds_v3"]}],
          "node": {"id": "sidecar~127.0.0.5~productpage-7d4f.default~default.svc.cluster.local",
-                  "metadata": {"NAMESPACE": "default", "DNS_CAPTURE": "true"}}}
+                  "metadata": {"NAMESPACE": "default", "DNS_CAPTURE": "true"}},
+         "certificate_providers": {"default": {"plugin_name": "file_watcher", "config": {
+           "certificate_file": "/var/lib/istio/data/cert-chain.pem",
+           "private_key_file": "/var/lib/istio/data/key.pem",
+           "ca_certificate_file": "/var/lib/istio/data/root-cert.pem"}}}}
         """.formatted(serverUri), "test");
   }
 
