@@ -49,8 +49,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A VirtualService's retries and timeout (route {@code retry_policy} and {@code timeout}) enforced
- * in process for the JDK HttpClient: failed attempts are re-sent to another endpoint, and a route
- * timeout answers 504 with flag UT, as behind an Envoy sidecar.
+ * in process for the JDK HttpClient, OkHttp and Apache HttpClient 5 classic: failed attempts are
+ * re-sent to another endpoint, and a route timeout answers 504 with flag UT, as behind an Envoy
+ * sidecar.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RetriesAndTimeoutsIT {
@@ -59,6 +60,7 @@ class RetriesAndTimeoutsIT {
   private static final int PORT = ReviewsMesh.PORT;
   private static final String BASE = "http://" + HOST + ":" + PORT;
   private static final String OKHTTP_PROBE = "io.inmesh.it.clients.OkHttpProbe";
+  private static final String APACHE5_PROBE = "io.inmesh.it.clients.ApacheHttpClient5Probe";
 
   private Backend good;
   private Backend failing;
@@ -68,6 +70,8 @@ class RetriesAndTimeoutsIT {
   private AgentJvm app;
   /** OkHttp 4, whose attempts its interceptor sends itself (the synchronous path). */
   private AgentJvm okhttp;
+  /** Apache HttpClient 5 classic at its oldest supported version: doExecute once per attempt. */
+  private AgentJvm apache5;
   private Path accessLog;
 
   @BeforeAll
@@ -88,15 +92,21 @@ class RetriesAndTimeoutsIT {
         Bootstraps.pilotAgentShaped(dir, controlPlane.serverUri())), Map.of(),
         ClientApps.classpath("okhttp-4.12.0", OKHTTP_PROBE, dir), ClientProbe.class.getName(),
         OKHTTP_PROBE);
+    apache5 = AgentJvm.start(System.getProperty("java.home"), AgentJvm.meshArgs(
+        Bootstraps.pilotAgentShaped(dir, controlPlane.serverUri())), Map.of(),
+        ClientApps.classpath("httpclient5-5.0.4", APACHE5_PROBE, dir),
+        ClientProbe.class.getName(), APACHE5_PROBE);
     app.await("READY", 30);
     okhttp.await("READY", 30);
-    controlPlane.awaitOpenStreams(2, java.time.Duration.ofSeconds(10));
+    apache5.await("READY", 30);
+    controlPlane.awaitOpenStreams(3, java.time.Duration.ofSeconds(10));
   }
 
   @AfterAll
   void stop() {
     app.close();
     okhttp.close();
+    apache5.close();
     controlPlane.close();
     good.close();
     failing.close();
@@ -178,6 +188,10 @@ class RetriesAndTimeoutsIT {
     assertEquals(Map.of("good", 10), async.counts(), async.firstError());
     ProbeResult ok = okhttp.call("lib", 10, BASE + "/retry-5xx");
     assertEquals(Map.of("good", 10), ok.counts(), ok.firstError());
+    int beforeApache = failing.requests();
+    ProbeResult apache = apache5.call("lib", 10, BASE + "/retry-5xx");
+    assertEquals(Map.of("good", 10), apache.counts(), apache.firstError());
+    assertTrue(failing.requests() > beforeApache, "Apache never tried the failing endpoint");
     assertTrue(failing.requests() > before, "the failing endpoint was never tried");
   }
 
@@ -222,6 +236,8 @@ class RetriesAndTimeoutsIT {
     assertEquals(Map.of("good", 10), async.counts(), async.firstError());
     ProbeResult ok = okhttp.call("lib", 10, BASE + "/istio-default");
     assertEquals(Map.of("good", 10), ok.counts(), ok.firstError());
+    ProbeResult apache = apache5.call("lib", 10, BASE + "/istio-default");
+    assertEquals(Map.of("good", 10), apache.counts(), apache.firstError());
   }
 
   @Test
@@ -240,6 +256,11 @@ class RetriesAndTimeoutsIT {
     millis = (System.nanoTime() - start) / 1_000_000;
     assertEquals(Map.of("good", 4), ok.counts(), ok.firstError());
     assertTrue(millis < 2800, "OkHttp took " + millis + " ms");
+    start = System.nanoTime();
+    ProbeResult apache = apache5.call("lib", 4, BASE + "/per-try");
+    millis = (System.nanoTime() - start) / 1_000_000;
+    assertEquals(Map.of("good", 4), apache.counts(), apache.firstError());
+    assertTrue(millis < 2800, "Apache HttpClient 5 took " + millis + " ms");
   }
 
   @Test
@@ -260,5 +281,10 @@ class RetriesAndTimeoutsIT {
     millis = (System.nanoTime() - start) / 1_000_000;
     assertEquals(Map.of("status-504-UT", 2), ok.counts(), ok.firstError());
     assertTrue(millis < 2500, "OkHttp took " + millis + " ms");
+    start = System.nanoTime();
+    ProbeResult apache = apache5.call("lib", 2, BASE + "/slow");
+    millis = (System.nanoTime() - start) / 1_000_000;
+    assertEquals(Map.of("status-504-UT", 2), apache.counts(), apache.firstError());
+    assertTrue(millis < 2500, "Apache HttpClient 5 took " + millis + " ms");
   }
 }

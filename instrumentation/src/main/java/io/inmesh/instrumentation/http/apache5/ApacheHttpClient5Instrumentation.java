@@ -36,6 +36,9 @@ public final class ApacheHttpClient5Instrumentation implements LibraryInstrument
   /** The routing step both HttpClient 5 clients share, defined in HttpClient 5's loader. */
   public static final HelperClasses HELPERS =
       new HelperClasses("io.inmesh.instrumentation.http.apache5.MeshRoute");
+  /** The classic client's attempts, beside {@link #HELPERS}. */
+  static final HelperClasses CLASSIC_HELPERS =
+      new HelperClasses("io.inmesh.instrumentation.http.apache5.ClassicAttempts");
 
   @Override
   public String name() {
@@ -54,6 +57,7 @@ public final class ApacheHttpClient5Instrumentation implements LibraryInstrument
             MARKER, HOST))
         .transform((b, type, loader, module, domain) -> {
           HELPERS.injectInto(loader);
+          CLASSIC_HELPERS.injectInto(loader);
           return b;
         })
         .transform(LibraryAdvice.of(ApacheHttpClient5Instrumentation.class)

@@ -93,9 +93,32 @@ public final class MeshRoute {
         new HttpHost(scheme, endpoint.getAddress(), host.getHostName(), endpoint.getPort()));
   }
 
-  private static Map<String, List<String>> headersOf(HttpRequest request) {
+  /**
+   * The route of the next attempt of a call whose route drives its attempts ({@code
+   * Mesh.attempts}): another endpoint with the application's host name, or the reply server for
+   * a local reply (Envoy's 504 {@code UT}); the request gets the attempt's header changes (its
+   * trace context). A refused decision keeps the previous target: the caller fails the call.
+   */
+  public static MeshRoute forAttempt(Decision next, HttpHost previous, HttpRequest request) {
+    if (next.rejected()) {
+      return new MeshRoute(next, previous);
+    }
+    InetSocketAddress endpoint = next.endpointIp();
+    if (next.isLocalReply()) {
+      request.setScheme("http");
+      request.setPath(next.replyPath());
+      return new MeshRoute(next, new HttpHost("http", endpoint.getAddress(),
+          endpoint.getAddress().getHostAddress(), endpoint.getPort()));
+    }
+    apply(next.mutation(), request);
+    return new MeshRoute(next, new HttpHost(previous.getSchemeName(), endpoint.getAddress(),
+        previous.getHostName(), endpoint.getPort()));
+  }
+
+  /** A message's headers by lower-case name. */
+  public static Map<String, List<String>> headersOf(HttpMessage message) {
     Map<String, List<String>> headers = new HashMap<String, List<String>>();
-    for (Header header : request.getHeaders()) {
+    for (Header header : message.getHeaders()) {
       String name = header.getName().toLowerCase(Locale.ROOT);
       List<String> values = headers.get(name);
       if (values == null) {
