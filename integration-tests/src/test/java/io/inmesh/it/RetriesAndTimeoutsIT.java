@@ -49,9 +49,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A VirtualService's retries and timeout (route {@code retry_policy} and {@code timeout}) enforced
- * in process for the JDK HttpClient, OkHttp and Apache HttpClient 5 classic: failed attempts are
- * re-sent to another endpoint, and a route timeout answers 504 with flag UT, as behind an Envoy
- * sidecar.
+ * in process for the JDK HttpClient, OkHttp and Apache HttpClient 4 and 5 classic: failed
+ * attempts are re-sent to another endpoint, and a route timeout answers 504 with flag UT, as behind
+ * an Envoy sidecar.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RetriesAndTimeoutsIT {
@@ -61,6 +61,7 @@ class RetriesAndTimeoutsIT {
   private static final String BASE = "http://" + HOST + ":" + PORT;
   private static final String OKHTTP_PROBE = "io.inmesh.it.clients.OkHttpProbe";
   private static final String APACHE5_PROBE = "io.inmesh.it.clients.ApacheHttpClient5Probe";
+  private static final String APACHE4_PROBE = "io.inmesh.it.clients.ApacheHttpClient4Probe";
 
   private Backend good;
   private Backend failing;
@@ -72,6 +73,8 @@ class RetriesAndTimeoutsIT {
   private AgentJvm okhttp;
   /** Apache HttpClient 5 classic at its oldest supported version: doExecute once per attempt. */
   private AgentJvm apache5;
+  /** Apache HttpClient 4 at its oldest supported version, likewise. */
+  private AgentJvm apache4;
   private Path accessLog;
 
   @BeforeAll
@@ -96,10 +99,15 @@ class RetriesAndTimeoutsIT {
         Bootstraps.pilotAgentShaped(dir, controlPlane.serverUri())), Map.of(),
         ClientApps.classpath("httpclient5-5.0.4", APACHE5_PROBE, dir),
         ClientProbe.class.getName(), APACHE5_PROBE);
+    apache4 = AgentJvm.start(System.getProperty("java.home"), AgentJvm.meshArgs(
+        Bootstraps.pilotAgentShaped(dir, controlPlane.serverUri())), Map.of(),
+        ClientApps.classpath("httpclient-4.4.1", APACHE4_PROBE, dir),
+        ClientProbe.class.getName(), APACHE4_PROBE);
     app.await("READY", 30);
     okhttp.await("READY", 30);
     apache5.await("READY", 30);
-    controlPlane.awaitOpenStreams(3, java.time.Duration.ofSeconds(10));
+    apache4.await("READY", 30);
+    controlPlane.awaitOpenStreams(4, java.time.Duration.ofSeconds(10));
   }
 
   @AfterAll
@@ -107,6 +115,7 @@ class RetriesAndTimeoutsIT {
     app.close();
     okhttp.close();
     apache5.close();
+    apache4.close();
     controlPlane.close();
     good.close();
     failing.close();
@@ -192,6 +201,8 @@ class RetriesAndTimeoutsIT {
     ProbeResult apache = apache5.call("lib", 10, BASE + "/retry-5xx");
     assertEquals(Map.of("good", 10), apache.counts(), apache.firstError());
     assertTrue(failing.requests() > beforeApache, "Apache never tried the failing endpoint");
+    ProbeResult apache4Result = apache4.call("lib", 10, BASE + "/retry-5xx");
+    assertEquals(Map.of("good", 10), apache4Result.counts(), apache4Result.firstError());
     assertTrue(failing.requests() > before, "the failing endpoint was never tried");
   }
 
@@ -238,6 +249,8 @@ class RetriesAndTimeoutsIT {
     assertEquals(Map.of("good", 10), ok.counts(), ok.firstError());
     ProbeResult apache = apache5.call("lib", 10, BASE + "/istio-default");
     assertEquals(Map.of("good", 10), apache.counts(), apache.firstError());
+    ProbeResult apache4Result = apache4.call("lib", 10, BASE + "/istio-default");
+    assertEquals(Map.of("good", 10), apache4Result.counts(), apache4Result.firstError());
   }
 
   @Test
@@ -261,6 +274,11 @@ class RetriesAndTimeoutsIT {
     millis = (System.nanoTime() - start) / 1_000_000;
     assertEquals(Map.of("good", 4), apache.counts(), apache.firstError());
     assertTrue(millis < 2800, "Apache HttpClient 5 took " + millis + " ms");
+    start = System.nanoTime();
+    ProbeResult apache4Result = apache4.call("lib", 4, BASE + "/per-try");
+    millis = (System.nanoTime() - start) / 1_000_000;
+    assertEquals(Map.of("good", 4), apache4Result.counts(), apache4Result.firstError());
+    assertTrue(millis < 2800, "Apache HttpClient 4 took " + millis + " ms");
   }
 
   @Test
@@ -286,5 +304,10 @@ class RetriesAndTimeoutsIT {
     millis = (System.nanoTime() - start) / 1_000_000;
     assertEquals(Map.of("status-504-UT", 2), apache.counts(), apache.firstError());
     assertTrue(millis < 2500, "Apache HttpClient 5 took " + millis + " ms");
+    start = System.nanoTime();
+    ProbeResult apache4Result = apache4.call("lib", 2, BASE + "/slow");
+    millis = (System.nanoTime() - start) / 1_000_000;
+    assertEquals(Map.of("status-504-UT", 2), apache4Result.counts(), apache4Result.firstError());
+    assertTrue(millis < 2500, "Apache HttpClient 4 took " + millis + " ms");
   }
 }

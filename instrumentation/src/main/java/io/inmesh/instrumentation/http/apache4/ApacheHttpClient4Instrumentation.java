@@ -5,6 +5,7 @@ import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import io.inmesh.instrumentation.HelperClasses;
 import io.inmesh.instrumentation.LibraryAdvice;
 import io.inmesh.instrumentation.LibraryGuard;
 import io.inmesh.instrumentation.LibraryInstrumentation;
@@ -32,6 +33,10 @@ public final class ApacheHttpClient4Instrumentation implements LibraryInstrument
   /** Binds the connected socket: where the mesh's TLS is layered ({@code BindTlsAdvice}). */
   static final String CONNECTION = "org.apache.http.impl.conn.DefaultManagedHttpClientConnection";
 
+  /** The attempts of a routed call, defined in HttpClient 4's loader. */
+  static final HelperClasses HELPERS =
+      new HelperClasses("io.inmesh.instrumentation.http.apache4.MeshAttempts");
+
   @Override
   public String name() {
     return "http.apache4";
@@ -47,6 +52,10 @@ public final class ApacheHttpClient4Instrumentation implements LibraryInstrument
     return builder
         .type(new LibraryGuard(name(), "Apache HttpClient 4.4 to 4.5",
             namedOneOf(CLIENT, CONNECTION), MARKER_4_4, HOST))
+        .transform((b, type, loader, module, domain) -> {
+          HELPERS.injectInto(loader);
+          return b;
+        })
         .transform(LibraryAdvice.of(ApacheHttpClient4Instrumentation.class)
             .advice(named("doExecute").and(takesArguments(3))
                 .and(takesArgument(0, named(HOST)))

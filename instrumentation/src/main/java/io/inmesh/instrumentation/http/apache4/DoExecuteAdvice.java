@@ -1,5 +1,6 @@
 package io.inmesh.instrumentation.http.apache4;
 
+import io.inmesh.api.CallAttempts;
 import io.inmesh.api.Decision;
 import io.inmesh.api.Mesh;
 import io.inmesh.api.MeshRequest;
@@ -18,12 +19,16 @@ import net.bytebuddy.asm.Advice;
 import org.apache.http.Header;
 import org.apache.http.HttpHost;
 import org.apache.http.HttpRequest;
+import org.apache.http.client.config.RequestConfig;
 import org.apache.http.client.methods.CloseableHttpResponse;
 import org.apache.http.client.methods.HttpRequestBase;
 
 /**
- * Inlined into {@code InternalHttpClient.doExecute(HttpHost, HttpRequest, HttpContext)}.
- * References only the bootstrap API, HttpClient 4 and the JDK; no lambdas.
+ * Inlined into {@code InternalHttpClient.doExecute(HttpHost, HttpRequest, HttpContext)}. When the
+ * route has timeouts or retries ({@link CallAttempts}) the method is repeated once per attempt,
+ * each time aimed at the attempt's target ({@link MeshAttempts}). References only the bootstrap
+ * API, HttpClient 4, the JDK and {@link MeshAttempts} (defined in HttpClient 4's loader); no
+ * lambdas.
  */
 public final class DoExecuteAdvice {
 
@@ -31,9 +36,14 @@ public final class DoExecuteAdvice {
 
   /** Returns a refusal to skip the original method; exit then throws it as the call's failure. */
   @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
-  public static Decision enter(@Advice.Argument(value = 0, readOnly = false) HttpHost target,
+  public static Decision enter(@Advice.This Object client,
+      @Advice.Argument(value = 0, readOnly = false) HttpHost target,
       @Advice.Argument(1) HttpRequest request,
-      @Advice.Local("inmeshRouted") Decision routed) {
+      @Advice.Local("inmeshRouted") Decision routed,
+      @Advice.Local("inmeshFirst") Decision first,
+      @Advice.Local("inmeshAttempts") CallAttempts attempts,
+      @Advice.Local("inmeshConfig") RequestConfig config,
+      @Advice.Local("inmeshLimited") boolean limited) {
     if (target == null || request == null || target.getAddress() != null || !Mesh.active()) {
       return null;
     }
@@ -104,6 +114,12 @@ public final class DoExecuteAdvice {
     }
     target = new HttpHost(endpoint.getAddress(), target.getHostName(), endpoint.getPort(), scheme);
     routed = decision;
+    first = decision;
+    attempts = Mesh.attempts(decision);
+    if (attempts != null) {
+      config = MeshAttempts.configOf(request);
+      limited = MeshAttempts.limit(attempts, request, config, client);
+    }
     if (decision.tls() != null) {
       // the connection this call binds gets the mesh's TLS (BindTlsAdvice)
       PendingTls.set(decision.tls());
@@ -111,35 +127,66 @@ public final class DoExecuteAdvice {
     return null;
   }
 
-  @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
-  public static void exit(@Advice.Enter Decision refusal,
+  /** Returns true to send the method again: the next attempt, aimed at {@code target}. */
+  @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class,
+      repeatOn = Advice.OnNonDefaultValue.class)
+  public static boolean exit(@Advice.Enter Decision refusal, @Advice.This Object client,
+      @Advice.Argument(value = 0, readOnly = false) HttpHost target,
+      @Advice.Argument(1) HttpRequest request,
       @Advice.Local("inmeshRouted") Decision routed,
-      @Advice.Return CloseableHttpResponse response,
+      @Advice.Local("inmeshFirst") Decision first,
+      @Advice.Local("inmeshAttempts") CallAttempts attempts,
+      @Advice.Local("inmeshConfig") RequestConfig config,
+      @Advice.Local("inmeshLimited") boolean limited,
+      @Advice.Return(readOnly = false) CloseableHttpResponse response,
       @Advice.Thrown(readOnly = false) Throwable thrown) {
     if (refusal != null) {
       thrown = new ConnectException(refusal.rejectMessage());
       refusal.complete(null, 0, thrown);
+      return false;
     }
-    if (routed != null) {
-      if (routed.tls() != null) {
-        PendingTls.clear();
-      }
-      if (response != null && routed.responseRewrite() != null) {
-        Map<String, List<String>> received = ResponseHeaderChanges.newHeaderMap();
-        for (Header header : response.getAllHeaders()) {
-          ResponseHeaderChanges.put(received, header.getName(), header.getValue());
+    if (routed == null) {
+      return false;
+    }
+    if (routed.tls() != null) {
+      PendingTls.clear();
+    }
+    if (attempts != null) {
+      Decision next = MeshAttempts.next(attempts, routed, request, response, thrown);
+      if (next != null && next.rejected()) {
+        // no reply server to answer the route timeout: the call fails with the reason
+        response = null;
+        thrown = new ConnectException(next.rejectMessage());
+      } else if (next != null) {
+        target = MeshAttempts.target(next, target);
+        routed = next;
+        limited = MeshAttempts.limit(attempts, request, config, client) || limited;
+        if (next.tls() != null) {
+          PendingTls.set(next.tls());
         }
-        for (Map.Entry<String, List<String>> e
-            : ResponseHeaderChanges.of(routed, received).entrySet()) {
-          response.removeHeaders(e.getKey());
-          for (String value : e.getValue()) {
-            response.addHeader(e.getKey(), value);
-          }
-        }
+        return true;
       }
+      if (limited) {
+        MeshAttempts.restore(request, config);
+      }
+    } else {
       // the status line is in when doExecute returns; the body streams afterwards
       routed.complete(null, response == null || response.getStatusLine() == null ? 0
           : response.getStatusLine().getStatusCode(), thrown);
     }
+    if (response != null && first.responseRewrite() != null) {
+      Map<String, List<String>> received = ResponseHeaderChanges.newHeaderMap();
+      for (Header header : response.getAllHeaders()) {
+        ResponseHeaderChanges.put(received, header.getName(), header.getValue());
+      }
+      for (Map.Entry<String, List<String>> e
+          : ResponseHeaderChanges.of(first, received).entrySet()) {
+        response.removeHeaders(e.getKey());
+        for (String value : e.getValue()) {
+          response.addHeader(e.getKey(), value);
+        }
+      }
+    }
+    return false;
   }
 }
