@@ -55,9 +55,8 @@ public final class ClientInstrumentation {
   public static void install(Instrumentation inst, ClassLoader agentLoader,
       List<LibraryInstrumentation> libraries) {
     addReadEdges(inst);
-    // Decided before the matchers are built: matchers name types (never class literals), so
-    // building them loads none of the classes they match. Placing this after the type
-    // transformations made JDK HttpClient calls intermittently pass through unrouted under load.
+    // Matchers name the types they match (no class literals), so building them loads none of
+    // those classes and this check may come first.
     AgentBuilder builder = new AgentBuilder.Default()
         .with(anyAlreadyLoaded(inst, libraries)
             ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION

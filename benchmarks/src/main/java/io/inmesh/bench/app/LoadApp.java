@@ -23,8 +23,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * URLS is one URL or several separated by commas, called in turn (the no-agent app spreads its
  * calls over both instances itself, so every variant loads the upstream the same way).
  *
- * {@code run} warms up closed-loop, then prints {@code BEGIN fixed}, drives {@code RATE} requests/s
- * open-loop, prints {@code END fixed}, reads heap and RSS, runs closed-loop at max throughput, and
+ * {@code run} waits for a first 200 (as {@code first} does: with the agent, the mesh's xDS answer
+ * may take longer than the agent's first-call wait on a loaded machine, and calls before it pass
+ * through unrouted), warms up closed-loop, then prints {@code BEGIN fixed}, drives {@code RATE}
+ * requests/s open-loop, prints {@code END fixed}, reads heap and RSS, runs closed-loop at max throughput, and
  * prints one {@code RESULT key=value ...} line (latencies in microseconds).
  */
 public final class LoadApp {
@@ -50,6 +52,7 @@ public final class LoadApp {
     if (args[0].equals("first")) {
       firstSuccess(call);
     } else {
+      firstSuccess(call);
       run(call, Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]),
           Integer.parseInt(args[5]), Integer.parseInt(args[6]));
     }
