@@ -78,7 +78,8 @@ public final class ClusterLoadBalancer implements LoadBalancer {
    * Builds the balancer.
    *
    * @param previous the cluster's previous balancer, or null: hosts keep their {@link
-   *     ActiveRequests} across updates (matched by address)
+   *     ActiveRequests} and, while the cluster has {@code outlier_detection}, their {@link
+   *     HostOutlier} across updates (matched by address)
    */
   public static ClusterLoadBalancer build(UpstreamCluster cluster, LoadAssignment assignment,
       ClusterLoadBalancer previous) {
@@ -89,6 +90,7 @@ public final class ClusterLoadBalancer implements LoadBalancer {
       }
       byPriority.computeIfAbsent(l.priority(), p -> new ArrayList<>()).add(l);
     }
+    boolean detection = cluster.outlierDetection() != null;
     List<Host> allHosts = new ArrayList<>();
     Map<String, Host> byAddress = new HashMap<>();
     List<Priority> priorities = new ArrayList<>();
@@ -101,17 +103,29 @@ public final class ClusterLoadBalancer implements LoadBalancer {
           Host old = previous == null ? null : previous.byAddress.get(ep.address());
           Host host = new Host(ep, l.locality(), l.priority(),
               old != null ? old.activeRequests() : new ActiveRequests(),
-              old != null ? old.outlier() : new HostOutlier());
+              outlierState(detection, old));
           hs.add(host);
           all.add(host);
           allHosts.add(host);
-          byAddress.putIfAbsent(ep.address(), host);
+          // Interned: subset clusters repeat their service's pods (built per update, not per call).
+          byAddress.putIfAbsent(ep.address().intern(), host);
         }
         localityHosts.add(hs);
       }
       priorities.add(new Priority(e.getKey(), e.getValue(), localityHosts, all));
     }
     return new ClusterLoadBalancer(cluster, assignment, priorities, allHosts, byAddress);
+  }
+
+  /**
+   * A host's outlier state: the shared inert one without {@code outlier_detection}; with it, the
+   * previous live state of the same address, or a new one (also when detection was just added).
+   */
+  private static HostOutlier outlierState(boolean detection, Host old) {
+    if (!detection) {
+      return HostOutlier.INERT;
+    }
+    return old != null && !old.outlier().inert() ? old.outlier() : new HostOutlier();
   }
 
   /**

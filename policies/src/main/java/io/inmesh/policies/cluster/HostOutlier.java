@@ -9,8 +9,18 @@ import java.util.concurrent.atomic.LongAdder;
  * and its ejection. Keyed by address within a cluster, it survives EDS updates like
  * {@link ActiveRequests}. Recording an outcome is a striped add and at most one atomic update;
  * ejection changes are made by the {@link OutlierDetector} under its lock (rare).
+ * Hosts of a cluster without {@code outlier_detection} share {@link #INERT}, which nothing writes
+ * (248 B per endpoint otherwise, a quarter of a whole-mesh snapshot).
  */
 public final class HostOutlier {
+
+  /**
+   * The state of every host in clusters without {@code outlier_detection}: never ejected, never
+   * written (the detector skips it, also for a call recorded while a cluster update lands).
+   */
+  public static final HostOutlier INERT = new HostOutlier(true);
+
+  private final boolean inert;
 
   final AtomicInteger consecutive5xx = new AtomicInteger();
   final AtomicInteger consecutiveGatewayFailure = new AtomicInteger();
@@ -26,6 +36,20 @@ public final class HostOutlier {
   long ejectionNanos;
   int multiplier;
   int ejections;
+
+  /** Live state for a host of a cluster with {@code outlier_detection}. */
+  public HostOutlier() {
+    this(false);
+  }
+
+  private HostOutlier(boolean inert) {
+    this.inert = inert;
+  }
+
+  /** Whether this is {@link #INERT}: shared, so the detector must not write it. */
+  public boolean inert() {
+    return inert;
+  }
 
   /** Whether the endpoint is ejected now: load balancers skip it. */
   public boolean ejected() {

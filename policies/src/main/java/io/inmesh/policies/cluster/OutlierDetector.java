@@ -87,6 +87,10 @@ public final class OutlierDetector {
       return;
     }
     HostOutlier s = host.outlier();
+    if (s.inert()) {
+      // A host of a balancer built without detection, recorded while config is still the old one.
+      return;
+    }
     switch (outcome.kind()) {
       case RESPONSE:
         if (c.splitExternalLocalOriginErrors()) {
@@ -173,6 +177,9 @@ public final class OutlierDetector {
     boolean changed = false;
     for (Host h : hosts) {
       HostOutlier s = h.outlier();
+      if (s.inert()) {
+        continue;
+      }
       if (s.ejected()) {
         if (nowNanos - s.ejectedAtNanos >= s.ejectionNanos) {
           uneject(s);
@@ -189,6 +196,9 @@ public final class OutlierDetector {
     long[] localTotal = new long[n];
     for (int i = 0; i < n; i++) {
       HostOutlier s = hosts.get(i).outlier();
+      if (s.inert()) {
+        continue;
+      }
       long good = s.externalSuccess.sumThenReset();
       long bad = s.externalFailure.sumThenReset();
       long lgood = s.localSuccess.sumThenReset();
@@ -261,7 +271,7 @@ public final class OutlierDetector {
     OutlierDetection c = config;
     ClusterLoadBalancer lb = balancer;
     HostOutlier s = host.outlier();
-    if (c == null || s.ejected()) {
+    if (c == null || s.inert() || s.ejected()) {
       return false;
     }
     List<Host> hosts = lb.hosts();

@@ -1,5 +1,7 @@
 package io.inmesh.policies.cluster;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -34,6 +36,12 @@ public final class XxHash64 {
     return hash(new Bytes(b), b.length, seed);
   }
 
+  /** The bytes from {@code b}'s position to its limit (the buffer itself is not moved). */
+  public static long hash(ByteBuffer b, long seed) {
+    ByteBuffer view = b.slice().order(ByteOrder.LITTLE_ENDIAN);
+    return hash(new Buffer(view), view.remaining(), seed);
+  }
+
   private interface Input {
     int byteAt(int i);
 
@@ -65,6 +73,24 @@ public final class XxHash64 {
     @Override
     public int byteAt(int i) {
       return b[i] & 0xFF;
+    }
+  }
+
+  /** Reads 8 and 4 bytes at once (xxHash reads little-endian words). */
+  private record Buffer(ByteBuffer b) implements Input {
+    @Override
+    public int byteAt(int i) {
+      return b.get(i) & 0xFF;
+    }
+
+    @Override
+    public long long64(int i) {
+      return b.getLong(i);
+    }
+
+    @Override
+    public long int32(int i) {
+      return b.getInt(i) & 0xFFFFFFFFL;
     }
   }
 

@@ -3,6 +3,7 @@ package io.inmesh.xds.client;
 import com.google.protobuf.Any;
 import com.google.protobuf.ByteString;
 import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.inmesh.policies.cluster.XxHash64;
 import io.inmesh.xds.resource.Decoded;
 import io.inmesh.xds.resource.ResourceException;
 import io.inmesh.xds.resource.ResourceType;
@@ -22,6 +23,14 @@ import java.util.TreeSet;
  * accepted keeps its decoded value (the same instance) without being decoded again, so a
  * state-of-the-world push that repeats the whole mesh costs a hash per unchanged resource and
  * leaves the model built from it untouched. Confined to the client's executor.
+ *
+ * <p>"Unchanged" is judged by a {@link Fingerprint} (xxHash64 and length of the serialized
+ * resource, as Envoy compares {@code MessageUtil::hash}), not the bytes themselves, which would
+ * keep a second copy of the whole mesh (3.9 MiB for 1,000 services). A changed resource is taken
+ * for an accepted one only if its 64-bit hash and its length both equal one of the n accepted
+ * resources': at most n / 2^64 per resource received. For a 5,000-resource mesh that is
+ * 3 x 10^-16 per resource, 1.4 x 10^-12 per full push (pushed every second: once in 20,000
+ * years). The control plane is trusted with routing anyway, so crafted collisions are no concern.
  */
 final class ResourceCache<T> {
 
@@ -29,9 +38,9 @@ final class ResourceCache<T> {
   /** State of the world wildcard (empty {@code resource_names}): every resource is ours. */
   private final boolean wildcard;
   private final Map<String, T> accepted = new HashMap<>();
-  /** The serialized resource each accepted value was decoded from. */
-  private final Map<String, ByteString> sources = new HashMap<>();
-  private Map<ByteString, Decoded<T>> bySource = Map.of();
+  /** The fingerprint of the serialized resource each accepted value was decoded from. */
+  private final Map<String, Fingerprint> sources = new HashMap<>();
+  private Map<Fingerprint, Decoded<T>> bySource = Map.of();
   private final Set<String> absent = new HashSet<>();
   private Set<String> subscribed = new TreeSet<>();
   /** {@code version_info} of the last accepted response; echoed in ACKs, NACKs and on reconnect. */
@@ -114,14 +123,15 @@ final class ResourceCache<T> {
   List<String> apply(DiscoveryResponse response) {
     received = true;
     Map<String, T> valid = new HashMap<>();
-    Map<String, ByteString> validSources = new HashMap<>();
+    Map<String, Fingerprint> validSources = new HashMap<>();
     Set<String> rejected = new HashSet<>();
     List<String> errors = new ArrayList<>();
     boolean unnamedError = false;
     for (Any any : response.getResourcesList()) {
       try {
+        Fingerprint source = Fingerprint.of(any.getValue());
         Decoded<T> decoded = type.typeUrl().equals(any.getTypeUrl())
-            ? bySource.get(any.getValue()) : null;
+            ? bySource.get(source) : null;
         if (decoded == null) {
           decoded = type.decode(any);
         }
@@ -129,7 +139,7 @@ final class ResourceCache<T> {
           errors.add(decoded.name() + ": duplicate resource name in one response");
           rejected.add(decoded.name());
         }
-        validSources.put(decoded.name(), any.getValue());
+        validSources.put(decoded.name(), source);
       } catch (ResourceException e) {
         if (e.resourceName() == null) {
           unnamedError = true;
@@ -167,10 +177,19 @@ final class ResourceCache<T> {
   }
 
   private void reindexSources() {
-    Map<ByteString, Decoded<T>> index = new HashMap<>(sources.size() * 2);
-    for (Map.Entry<String, ByteString> e : sources.entrySet()) {
+    Map<Fingerprint, Decoded<T>> index = new HashMap<>(sources.size() * 2);
+    for (Map.Entry<String, Fingerprint> e : sources.entrySet()) {
       index.put(e.getValue(), new Decoded<>(e.getKey(), accepted.get(e.getKey())));
     }
     bySource = index;
+  }
+
+  /** What is kept of a serialized resource to recognise it again: its xxHash64 and length. */
+  private record Fingerprint(long hash, int length) {
+
+    static Fingerprint of(ByteString bytes) {
+      // A view of the bytes where protobuf can give one (no copy for a flat ByteString).
+      return new Fingerprint(XxHash64.hash(bytes.asReadOnlyByteBuffer(), 0), bytes.size());
+    }
   }
 }

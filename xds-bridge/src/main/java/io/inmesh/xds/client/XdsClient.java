@@ -12,6 +12,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The runtime's view of xDS: an immutable {@link MeshSnapshot} republished (one volatile write)
@@ -38,6 +39,8 @@ public final class XdsClient implements AutoCloseable {
   private final XdsStats stats = new XdsStats();
   private final SnapshotAssembler assembler = new SnapshotAssembler();
   private final Map<String, TargetWatch> watches = new ConcurrentHashMap<>();
+  /** An {@link #updateTargets} pass is submitted and has not started yet. */
+  private final AtomicBoolean targetsPending = new AtomicBoolean();
   private volatile MeshSnapshot snapshot = MeshSnapshot.EMPTY;
   private volatile boolean closed;
 
@@ -62,9 +65,11 @@ public final class XdsClient implements AutoCloseable {
         new Backoff(settings.initialBackoff(), settings.maxBackoff(),
             () -> ThreadLocalRandom.current().nextDouble()),
         stats, this::publish, graph);
+    String generator = XdsMode.metadata(node, XdsMode.GENERATOR);
     LOG.info("xDS mode %s (%s)%s", mode.name().toLowerCase(java.util.Locale.ROOT),
-        settings.mode() != null ? "xds_mode" : "node metadata GENERATOR="
-            + XdsMode.metadata(node, XdsMode.GENERATOR),
+        settings.mode() != null ? "xds_mode"
+            : generator == null ? "no GENERATOR in node metadata"
+            : "node metadata GENERATOR=" + generator,
         mode == XdsMode.SIDECAR && XdsMode.wantsNameTable(node) ? ", with the NDS name table"
             : "");
   }
@@ -162,12 +167,18 @@ public final class XdsClient implements AutoCloseable {
     if (watch != null) {
       return watch;
     }
-    submit(this::updateTargets);
+    // One pass per burst of new targets: each pass subscribes the whole set, so one per target
+    // would cost O(N^2 log N) for N targets watched at once.
+    if (targetsPending.compareAndSet(false, true)) {
+      submit(this::updateTargets);
+    }
     return created;
   }
 
   /** On the executor: evicts beyond maxTargets, then subscribes LDS to the watched targets. */
   private void updateTargets() {
+    // Cleared before reading the watches: a target added from here on submits another pass.
+    targetsPending.set(false);
     while (watches.size() > settings.maxTargets()) {
       TargetWatch oldest = null;
       for (TargetWatch w : watches.values()) {

@@ -12,7 +12,7 @@ final class HeaderMatcherDecoder {
 
   static HeaderMatcher decode(io.envoyproxy.envoy.config.route.v3.HeaderMatcher proto,
       String where) throws ResourceException {
-    String name = proto.getName();
+    String name = Names.intern(proto.getName());
     String at = where + " header '" + name + "'";
     if (name.isEmpty()) {
       throw new ResourceException(null, where + ": header matcher without a name");
@@ -62,12 +62,12 @@ final class HeaderMatcherDecoder {
       return HeaderMatcher.ofRegex(name, Re2.compile(m.getSafeRegex(), false, at), invert, empty);
     }
     Kind kind = Kind.valueOf(s.kind().name());
-    String value = switch (m.getMatchPatternCase()) {
+    String value = Names.intern(switch (m.getMatchPatternCase()) {
       case EXACT -> m.getExact();
       case PREFIX -> m.getPrefix();
       case SUFFIX -> m.getSuffix();
       default -> m.getContains();
-    };
+    });
     return HeaderMatcher.ofString(name, kind, value, m.getIgnoreCase(), invert, empty);
   }
 
@@ -76,12 +76,12 @@ final class HeaderMatcherDecoder {
     boolean ignoreCase = m.getIgnoreCase();
     switch (m.getMatchPatternCase()) {
       case EXACT:
-        return StringMatch.of(StringMatch.Kind.EXACT, m.getExact(), ignoreCase);
+        return StringMatch.of(StringMatch.Kind.EXACT, Names.intern(m.getExact()), ignoreCase);
       case PREFIX:
         if (m.getPrefix().isEmpty()) {
           throw new ResourceException(null, at + ": empty string_match prefix");
         }
-        return StringMatch.of(StringMatch.Kind.PREFIX, m.getPrefix(), ignoreCase);
+        return StringMatch.of(StringMatch.Kind.PREFIX, Names.intern(m.getPrefix()), ignoreCase);
       case SUFFIX:
         if (m.getSuffix().isEmpty()) {
           throw new ResourceException(null, at + ": empty string_match suffix");

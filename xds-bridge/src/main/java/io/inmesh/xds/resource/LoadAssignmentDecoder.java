@@ -79,7 +79,7 @@ final class LoadAssignmentDecoder {
     if (l.getRegion().isEmpty() && l.getZone().isEmpty() && l.getSubZone().isEmpty()) {
       return "";
     }
-    return l.getRegion() + "/" + l.getZone() + "/" + l.getSubZone();
+    return Names.intern(l.getRegion() + "/" + l.getZone() + "/" + l.getSubZone());
   }
 
   private static Endpoint decodeEndpoint(LbEndpoint lb, LocalityLbEndpoints locality,
@@ -111,12 +111,14 @@ final class LoadAssignmentDecoder {
       }
       weight = (int) w;
     }
+    // Interned: subset clusters repeat their service's pods, and a service's pods share workloads.
+    String host = Names.intern(socket.getAddress());
     String hostname = lb.getEndpoint().getHostname();
     if (hostname.isEmpty() && dnsNames) {
-      hostname = socket.getAddress();
+      hostname = host;
     }
-    return new Endpoint(socket.getAddress(), port, weight, health(lb.getHealthStatus()),
-        hostname, istioWorkload(lb),
+    return new Endpoint(host, port, weight, health(lb.getHealthStatus()),
+        Names.intern(hostname), istioWorkload(lb),
         TransportSocketMatchDecoder.labels(lb.getMetadata(), locality.getMetadata()));
   }
 
@@ -130,7 +132,8 @@ final class LoadAssignmentDecoder {
     }
     Struct istio = lb.getMetadata().getFilterMetadataMap().get("istio");
     Value workload = istio == null ? null : istio.getFieldsMap().get("workload");
-    return workload != null && workload.hasStringValue() ? workload.getStringValue() : null;
+    return workload != null && workload.hasStringValue()
+        ? Names.intern(workload.getStringValue()) : null;
   }
 
   private static HealthStatus health(io.envoyproxy.envoy.config.core.v3.HealthStatus status) {

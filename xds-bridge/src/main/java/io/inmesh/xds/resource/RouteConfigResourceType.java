@@ -171,7 +171,12 @@ public final class RouteConfigResourceType extends ResourceType<RouteConfigurati
     }
     boolean requireTls = vh.getRequireTls()
         == io.envoyproxy.envoy.config.route.v3.VirtualHost.TlsRequirementType.ALL;
-    return new VirtualHost(vh.getName(), vh.getDomainsList(), routes, requireTls);
+    // Interned: the name table and other virtual hosts' names repeat the domains.
+    List<String> domains = new ArrayList<>(vh.getDomainsCount());
+    for (String domain : vh.getDomainsList()) {
+      domains.add(Names.intern(domain));
+    }
+    return new VirtualHost(Names.intern(vh.getName()), domains, routes, requireTls);
   }
 
   /**
@@ -228,8 +233,8 @@ public final class RouteConfigResourceType extends ResourceType<RouteConfigurati
     RoutePolicies policies = new RoutePolicies(retry,
         overrides.fault() != null ? overrides.fault() : host.fault(),
         overrides.rateLimit() != null ? overrides.rateLimit() : host.rateLimit(), rateLimits);
-    return new Route(r.getName(), match, action, requestHeaders, responseHeaders, session,
-        policies);
+    return new Route(Names.intern(r.getName()), match, action, requestHeaders, responseHeaders,
+        session, policies);
   }
 
   /**
@@ -246,7 +251,7 @@ public final class RouteConfigResourceType extends ResourceType<RouteConfigurati
     PathMatcher path;
     switch (m.getPathSpecifierCase()) {
       case PREFIX:
-        path = new PathMatcher.Prefix(m.getPrefix(), caseSensitive);
+        path = new PathMatcher.Prefix(Names.intern(m.getPrefix()), caseSensitive);
         break;
       case PATH:
         path = new PathMatcher.Exact(m.getPath(), caseSensitive);
@@ -348,7 +353,7 @@ public final class RouteConfigResourceType extends ResourceType<RouteConfigurati
         if (a.getCluster().isEmpty()) {
           throw new ResourceException(null, where + ": empty cluster name");
         }
-        spec = new ClusterSpecifier.ToCluster(a.getCluster());
+        spec = new ClusterSpecifier.ToCluster(Names.intern(a.getCluster()));
         clusters.add(a.getCluster());
         break;
       case WEIGHTED_CLUSTERS:
@@ -504,7 +509,7 @@ public final class RouteConfigResourceType extends ResourceType<RouteConfigurati
       int fraction = m.hasRuntimeFraction()
           ? perMillion(m.getRuntimeFraction(), where + ": mirror runtime_fraction")
           : RouteMatch.ALWAYS;
-      out.add(new RequestMirrorPolicy(m.getCluster(), fraction,
+      out.add(new RequestMirrorPolicy(Names.intern(m.getCluster()), fraction,
           !m.getDisableShadowHostSuffixAppend()));
     }
     return out;
@@ -539,8 +544,8 @@ public final class RouteConfigResourceType extends ResourceType<RouteConfigurati
           ctx.mostSpecificWins(), resp, routeResponse, host.response(), config.response());
       String hostRewrite = c.getHostRewriteLiteral().isEmpty() ? null
           : c.getHostRewriteLiteral();
-      list.add(new ClusterSpecifier.WeightedCluster(c.getName(), weight, reqMerged, respMerged,
-          hostRewrite));
+      list.add(new ClusterSpecifier.WeightedCluster(Names.intern(c.getName()), weight, reqMerged,
+          respMerged, hostRewrite));
       if (weight > 0) {
         clusters.add(c.getName());
       }

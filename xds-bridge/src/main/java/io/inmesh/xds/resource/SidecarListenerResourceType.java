@@ -172,7 +172,7 @@ public final class SidecarListenerResourceType extends ListenerType<SidecarListe
         if (t.getCluster().isEmpty()) {
           throw new ResourceException(null, where + ": tcp_proxy cluster is empty");
         }
-        return new io.inmesh.policies.listener.TcpProxy(t.getStatPrefix(),
+        return new io.inmesh.policies.listener.TcpProxy(Names.intern(t.getStatPrefix()),
             Names.intern(t.getCluster()), List.of());
       case WEIGHTED_CLUSTERS:
         List<io.inmesh.policies.listener.TcpProxy.WeightedCluster> weighted = new ArrayList<>();
@@ -182,7 +182,8 @@ public final class SidecarListenerResourceType extends ListenerType<SidecarListe
               Names.intern(w.getName()), Integer.toUnsignedLong(w.getWeight())));
         }
         try {
-          return new io.inmesh.policies.listener.TcpProxy(t.getStatPrefix(), null, weighted);
+          return new io.inmesh.policies.listener.TcpProxy(Names.intern(t.getStatPrefix()), null,
+              weighted);
         } catch (IllegalArgumentException e) {
           throw new ResourceException(null, where + ": " + e.getMessage());
         }

@@ -25,6 +25,9 @@ final class TransportSocketMatchDecoder {
   /** Envoy's filter metadata key for transport socket selection. */
   static final String METADATA_KEY = "envoy.transport_socket_match";
 
+  /** Endpoints share equal labels: istiod puts {@code {tlsMode: istio}} on nearly every one. */
+  private static final Interner<SocketMatchLabels> LABELS = new Interner<>(1024);
+
   private final UpstreamTlsDecoder tls;
 
   TransportSocketMatchDecoder(UpstreamTlsDecoder tls) {
@@ -52,10 +55,10 @@ final class TransportSocketMatchDecoder {
 
   /**
    * The {@code envoy.transport_socket_match} labels of an {@code LbEndpoint} and its locality;
-   * {@link SocketMatchLabels#NONE} when neither has any.
+   * {@link SocketMatchLabels#NONE} when neither has any; equal labels are one shared instance.
    */
   static SocketMatchLabels labels(Metadata endpoint, Metadata locality) {
-    return SocketMatchLabels.of(labels(endpoint), labels(locality));
+    return LABELS.intern(SocketMatchLabels.of(labels(endpoint), labels(locality)));
   }
 
   static Map<String, Object> labels(Metadata metadata) {

@@ -56,6 +56,10 @@ final class UpstreamTlsDecoder {
   static final String SDS_WORKLOAD = "default";
   static final String SDS_ROOT = "ROOTCA";
 
+  /** Clusters share equal values (istiod gives every cluster the same ALPN and secrets). */
+  private static final Interner<List<String>> ALPN = new Interner<>(256);
+  private static final Interner<CertificateSource> SOURCES = new Interner<>(256);
+
   private final Map<String, FileWatcherCertificates> providers;
 
   /** @param providers the bootstrap's {@code certificate_providers} */
@@ -145,8 +149,21 @@ final class UpstreamTlsDecoder {
       throw new ResourceException(null, "certificate provider instance " + roots.instance()
           + " has no ca_certificate_file");
     }
-    return new UpstreamTls(identity, roots, subjectAltNames(validation), context.getSni(),
-        common.getAlpnProtocolsList());
+    return new UpstreamTls(identity, roots, subjectAltNames(validation),
+        Names.intern(context.getSni()),
+        alpn(common.getAlpnProtocolsList()));
+  }
+
+  /** Every cluster of a mesh offers the same few ALPN lists: one shared instance each. */
+  private static List<String> alpn(List<String> protocols) {
+    if (protocols.isEmpty()) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>(protocols.size());
+    for (String p : protocols) {
+      out.add(Names.intern(p));
+    }
+    return ALPN.intern(List.copyOf(out));
   }
 
   private CertificateSource identity(CommonTlsContext common) throws ResourceException {
@@ -180,7 +197,8 @@ final class UpstreamTlsDecoder {
           + instance + "', which the bootstrap's certificate_providers does not define"
           + " (defined: " + providers.keySet() + ")");
     }
-    return new CertificateSource(instance, certificateName);
+    return SOURCES.intern(new CertificateSource(Names.intern(instance),
+        Names.intern(certificateName)));
   }
 
   /** istiod's SDS secret name, served from the bootstrap's certificate provider. */
@@ -198,7 +216,7 @@ final class UpstreamTlsDecoder {
           + " bootstrap's certificate provider instance 'default' (defined: "
           + providers.keySet() + ")");
     }
-    return new CertificateSource(instance, secret.getName());
+    return SOURCES.intern(new CertificateSource(instance, Names.intern(secret.getName())));
   }
 
   private static void refuseUnappliedChecks(CertificateValidationContext v)

@@ -168,6 +168,26 @@ class TransportSocketMatchDecodingTest {
   }
 
   @Test
+  void equalLabelsStringsAndTlsSettingsAreSharedAcrossEndpointsAndClusters() throws Exception {
+    ClusterLoadAssignment cla = ClusterLoadAssignment.newBuilder().setClusterName(NAME)
+        .addEndpoints(LocalityLbEndpoints.newBuilder()
+            .addLbEndpoints(endpoint("127.96.1.1", struct("tlsMode", str("istio"))))
+            .addLbEndpoints(endpoint("127.96.1.2", struct("tlsMode", str("istio")))))
+        .build();
+    List<Endpoint> first = LoadAssignmentDecoder.decode(cla).endpoints();
+    List<Endpoint> again = LoadAssignmentDecoder.decode(cla).endpoints();
+    assertSame(first.get(0).socketLabels(), first.get(1).socketLabels());
+    assertSame(first.get(0).socketLabels(), again.get(0).socketLabels());
+    assertSame(first.get(0).workload(), again.get(1).workload());
+    assertSame(first.get(0).host(), again.get(0).host());
+    UpstreamTls one = decode(sidecarCluster(istioMutual("default"))).socketMatches().get(0).tls();
+    UpstreamTls two = decode(sidecarCluster(istioMutual("default"))).socketMatches().get(0).tls();
+    assertSame(one.alpn(), two.alpn());
+    assertSame(one.identity(), two.identity());
+    assertSame(one.validation(), two.validation());
+  }
+
+  @Test
   void localityMetadataIsTheFallback() throws Exception {
     Cluster onlyIstio = sidecarCluster(istioMutual("default")).toBuilder()
         .removeTransportSocketMatches(1).build();
