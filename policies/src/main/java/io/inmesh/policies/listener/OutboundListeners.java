@@ -85,9 +85,9 @@ public final class OutboundListeners {
       if (listener == null) {
         return null;
       }
-      if (ip == null || !index.dependsOnIp(listener)) {
-        return index.httpRoutesWithoutIp(listener);
-      }
+    }
+    if (ip == null || !index.dependsOnIp(listener)) {
+      return index.httpRoutesWithoutIp(listener);
     }
     FilterChain chain = listener.select(ip, port, OutboundListener.HTTP1);
     return chain == null || !chain.http() ? null : chain.routes();
@@ -113,18 +113,25 @@ public final class OutboundListeners {
   private static final class Index {
     private final int[] wildcardPorts;
     private final OutboundListener[] wildcards;
-    private final Map<String, OutboundListener> exact = new HashMap<>();
+    /** IPv4 {@code VIP_PORT} listeners by {@link #key}, sorted: a lookup allocates nothing. */
+    private final long[] exactKeys;
+    private final OutboundListener[] exactListeners;
+    /** IPv6 ones, by address and port. */
+    private final Map<String, OutboundListener> exactV6 = new HashMap<>();
     private final Map<OutboundListener, RouteTable> httpWithoutIp = new IdentityHashMap<>();
     private final Set<OutboundListener> ipDependent;
 
     Index(List<OutboundListener> listeners) {
       Map<Integer, OutboundListener> byPort = new HashMap<>();
+      java.util.TreeMap<Long, OutboundListener> exactV4 = new java.util.TreeMap<>();
       Set<OutboundListener> dependent = Collections.newSetFromMap(new IdentityHashMap<>());
       for (OutboundListener l : listeners) {
         if (l.address() == null || isAnyAddress(l.address())) {
           byPort.putIfAbsent(l.port(), l);
+        } else if (l.address().length == 4) {
+          exactV4.putIfAbsent(key(l.address(), l.port()), l);
         } else {
-          exact.putIfAbsent(key(l.address(), l.port()), l);
+          exactV6.putIfAbsent(v6Key(l.address(), l.port()), l);
         }
         for (FilterChain c : l.chains()) {
           if (!c.match().prefixRanges().isEmpty()) {
@@ -137,6 +144,8 @@ public final class OutboundListeners {
         }
       }
       ipDependent = dependent;
+      exactKeys = exactV4.keySet().stream().mapToLong(Long::longValue).toArray();
+      exactListeners = exactV4.values().toArray(new OutboundListener[0]);
       wildcardPorts = byPort.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
       wildcards = new OutboundListener[wildcardPorts.length];
       for (int i = 0; i < wildcardPorts.length; i++) {
@@ -150,7 +159,11 @@ public final class OutboundListeners {
     }
 
     OutboundListener exact(byte[] ip, int port) {
-      return exact.isEmpty() ? null : exact.get(key(ip, port));
+      if (ip.length == 4) {
+        int i = exactKeys.length == 0 ? -1 : Arrays.binarySearch(exactKeys, key(ip, port));
+        return i < 0 ? null : exactListeners[i];
+      }
+      return exactV6.isEmpty() ? null : exactV6.get(v6Key(ip, port));
     }
 
     boolean dependsOnIp(OutboundListener listener) {
@@ -170,7 +183,14 @@ public final class OutboundListeners {
       return true;
     }
 
-    private static String key(byte[] ip, int port) {
+    /** An IPv4 address and a port in one number. */
+    private static long key(byte[] ip, int port) {
+      long address = ((ip[0] & 0xffL) << 24) | ((ip[1] & 0xff) << 16) | ((ip[2] & 0xff) << 8)
+          | (ip[3] & 0xff);
+      return (address << 16) | (port & 0xffff);
+    }
+
+    private static String v6Key(byte[] ip, int port) {
       StringBuilder s = new StringBuilder(24);
       for (byte b : ip) {
         s.append(b & 0xff).append('.');

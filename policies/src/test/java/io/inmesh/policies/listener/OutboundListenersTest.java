@@ -80,6 +80,26 @@ class OutboundListenersTest {
   }
 
   @Test
+  void exactListenersAreFoundAmongManyAndForIpv6() {
+    List<OutboundListener> all = new java.util.ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      byte[] vip = {127, 96, (byte) (i >> 8), (byte) i};
+      all.add(new OutboundListener("vip" + i, vip, 5432 + i % 3, List.of(tcp("c" + i, "c" + i)),
+          null));
+    }
+    byte[] v6 = new byte[16];
+    v6[15] = 1;
+    all.add(new OutboundListener("v6", v6, 5432, List.of(tcp("v6", "v6")), null));
+    OutboundListeners listeners = new OutboundListeners(all, null, NameTable.EMPTY, Set.of());
+    for (int i = 0; i < 300; i += 7) {
+      byte[] vip = {127, 96, (byte) (i >> 8), (byte) i};
+      assertEquals("c" + i, listeners.tcpChain(vip, 5432 + i % 3).tcpProxy().cluster());
+      assertNull(listeners.tcpChain(vip, 5432 + (i + 1) % 3));
+    }
+    assertEquals("v6", listeners.tcpChain(v6, 5432).tcpProxy().cluster());
+  }
+
+  @Test
   void tcpConnectionsFindTheirChainOrTheCatchAll() {
     OutboundListeners allowAny = new OutboundListeners(List.of(wildcard9080(), vip5432()),
         virtualOutbound("PassthroughCluster"), NameTable.EMPTY, Set.of("PassthroughCluster"));
