@@ -31,7 +31,10 @@ import java.util.function.Function;
  * listener whose update and route configurations are the same instances as last time (the caches
  * keep the instance of a resource whose bytes did not change) keeps its {@link OutboundListener},
  * and when no listener, name or passthrough cluster changed the whole {@link OutboundListeners}
- * (with its lookup index) is kept. Confined to the client's executor.
+ * (with its lookup index) is kept. A route configuration that names a cluster whose endpoints have
+ * not arrived yet waits: the one served before it keeps serving until they do, as Envoy warms a
+ * cluster before traffic reaches it (a VirtualService that adds a subset would otherwise answer
+ * 503 for a moment). Confined to the client's executor.
  */
 final class SnapshotAssembler {
 
@@ -40,6 +43,8 @@ final class SnapshotAssembler {
   /** Sidecar shape: the listeners built last time, by name. */
   private Map<String, Built> built = new HashMap<>();
   private OutboundListeners outbound = OutboundListeners.NONE;
+  /** Sidecar shape: the route configuration served for each RDS name (see the class comment). */
+  private Map<String, RouteConfigUpdate> servedRoutes = new HashMap<>();
 
   /** One built listener and the inputs it was built from (compared by identity). */
   private record Built(SidecarListenerUpdate source, List<RouteConfigUpdate> routes,
@@ -76,13 +81,14 @@ final class SnapshotAssembler {
     Map<String, Built> nextBuilt = new HashMap<>();
     List<OutboundListener> listeners = new ArrayList<>();
     OutboundListener virtualOutbound = null;
+    Map<String, RouteConfigUpdate> served = new HashMap<>();
     boolean changed = built.size() != countOutbound(graph);
     for (String name : new TreeSet<>(graph.lds.names())) {
       SidecarListenerUpdate update = graph.lds.get(name);
       if (update.role() == SidecarListenerUpdate.Role.IGNORED) {
         continue;
       }
-      List<RouteConfigUpdate> routes = routesOf(update, graph);
+      List<RouteConfigUpdate> routes = routesOf(update, graph, served);
       Built previous = built.get(name);
       Built b = previous != null && previous.source() == update
           && sameInstances(previous.routes(), routes) ? previous
@@ -96,6 +102,7 @@ final class SnapshotAssembler {
       }
     }
     built = nextBuilt;
+    servedRoutes = served;
     if (changed || outbound.names() != names
         || !outbound.passthroughClusters().equals(passthrough)) {
       outbound = new OutboundListeners(listeners, virtualOutbound, names, passthrough);
@@ -114,24 +121,51 @@ final class SnapshotAssembler {
   }
 
   /** The route configuration of each HTTP chain (default chain last; null while unknown). */
-  private static List<RouteConfigUpdate> routesOf(SidecarListenerUpdate update,
-      SidecarGraph graph) {
+  private List<RouteConfigUpdate> routesOf(SidecarListenerUpdate update, SidecarGraph graph,
+      Map<String, RouteConfigUpdate> served) {
     List<RouteConfigUpdate> routes = new ArrayList<>();
     for (Chain c : update.chains()) {
-      routes.add(routesOf(c, graph));
+      routes.add(routesOf(c, graph, served));
     }
     if (update.defaultChain() != null) {
-      routes.add(routesOf(update.defaultChain(), graph));
+      routes.add(routesOf(update.defaultChain(), graph, served));
     }
     return routes;
   }
 
-  private static RouteConfigUpdate routesOf(Chain c, SidecarGraph graph) {
+  /** The newest route configuration of a chain once its clusters are warm, else the previous. */
+  private RouteConfigUpdate routesOf(Chain c, SidecarGraph graph,
+      Map<String, RouteConfigUpdate> served) {
     if (c.http() == null) {
       return null;
     }
-    return c.http().inlineRoutes() != null ? c.http().inlineRoutes()
-        : graph.rds.get(c.http().rdsName());
+    if (c.http().inlineRoutes() != null) {
+      return c.http().inlineRoutes();
+    }
+    String name = c.http().rdsName();
+    RouteConfigUpdate newest = graph.rds.get(name);
+    RouteConfigUpdate previous = servedRoutes.get(name);
+    RouteConfigUpdate chosen = newest == null || previous == null || warm(newest, graph)
+        ? newest : previous;
+    if (chosen != null) {
+      served.put(name, chosen);
+    }
+    return chosen;
+  }
+
+  /**
+   * Whether every cluster the routes name has its endpoints, or needs none (a passthrough
+   * cluster, or one CDS does not have: its calls fail as Envoy's would, 503 NC).
+   */
+  private static boolean warm(RouteConfigUpdate routes, SidecarGraph graph) {
+    for (String cluster : routes.clusterNames()) {
+      ClusterUpdate update = graph.cds.get(cluster);
+      if (update != null && update.kind() == ClusterUpdate.Kind.ENDPOINTS
+          && graph.endpointsOf(cluster) == null) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static OutboundListener listener(SidecarListenerUpdate update,

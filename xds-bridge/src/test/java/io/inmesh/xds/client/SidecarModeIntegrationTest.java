@@ -31,6 +31,7 @@ import io.inmesh.xds.bootstrap.BootstrapParser;
 import io.inmesh.xds.resource.ClusterResourceType;
 import io.inmesh.xds.resource.ListenerResourceType;
 import io.inmesh.xds.resource.NameTableResourceType;
+import io.inmesh.xds.resource.RouteConfigResourceType;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -282,6 +283,37 @@ class SidecarModeIntegrationTest {
     assertSame(before.listeners().tcpChain(ip(DB_VIP), 5432).connectionLimit(),
         after.listeners().tcpChain(ip(DB_VIP), 5432).connectionLimit(), "bucket survives");
     assertEquals(0, client.stats().nacks(), client.stats().lastNackReason());
+  }
+
+  @Test
+  void aRouteToAClusterWithoutEndpointsYetWaitsWhileThePreviousRoutesServe() throws Exception {
+    start();
+    assertEquals(TargetState.RESOLVED, client.awaitTarget("ratings:9080"));
+    // Version 2: a new subset (a VirtualService and DestinationRule change) whose endpoints EDS
+    // has not sent yet.
+    String v9 = IstiodShapes.clusterName(RATINGS, 9080, "v9");
+    List<Cluster> withV9 = new java.util.ArrayList<>(clusters());
+    withV9.add(SidecarShapes.edsCluster(RATINGS, 9080, "v9", null, null));
+    server.setResources("2", listeners(dbListener()), List.of(routes(v9)), withV9,
+        endpoints("127.0.0.21:9080"));
+    server.awaitRequest(r -> r.typeUrl().equals(RouteConfigResourceType.TYPE_URL)
+        && r.request().getVersionInfo().equals("2"), java.time.Duration.ofSeconds(5));
+    eventually(() -> client.snapshot().clusters().containsKey(RATINGS_CLUSTER)
+        && client.stats().acks() > 0, "version 2 applied");
+    assertTrue(ratingsRoute().contains(RATINGS_CLUSTER), "the warm routes still serve: "
+        + ratingsRoute());
+    // Version 3: its endpoints arrive, and the new routes take over.
+    List<ClusterLoadAssignment> withV9Endpoints = new java.util.ArrayList<>(
+        endpoints("127.0.0.21:9080"));
+    withV9Endpoints.add(IstiodShapes.endpoints(v9, "127.0.0.39:9080"));
+    server.setResources("3", listeners(dbListener()), List.of(routes(v9)), withV9,
+        withV9Endpoints);
+    eventually(() -> ratingsRoute().contains(v9), "the new routes once v9 is warm");
+  }
+
+  private String ratingsRoute() {
+    RouteTable t = client.snapshot().httpRoutes("ratings:9080", "ratings", 9080);
+    return t == null ? "none" : t.select("ratings:9080").routes().get(0).toString();
   }
 
   @Test
