@@ -195,14 +195,11 @@ class RetriesAndTimeoutsIT {
     assertEquals(Map.of("good", 10), r.counts(), r.firstError());
     ProbeResult async = app.call("jdkasync", 10, BASE + "/retry-5xx");
     assertEquals(Map.of("good", 10), async.counts(), async.firstError());
-    ProbeResult ok = okhttp.call("lib", 10, BASE + "/retry-5xx");
-    assertEquals(Map.of("good", 10), ok.counts(), ok.firstError());
-    int beforeApache = failing.requests();
-    ProbeResult apache = apache5.call("lib", 10, BASE + "/retry-5xx");
-    assertEquals(Map.of("good", 10), apache.counts(), apache.firstError());
-    assertTrue(failing.requests() > beforeApache, "Apache never tried the failing endpoint");
-    ProbeResult apache4Result = apache4.call("lib", 10, BASE + "/retry-5xx");
-    assertEquals(Map.of("good", 10), apache4Result.counts(), apache4Result.firstError());
+    for (AgentJvm library : new AgentJvm[] {okhttp, apache5, apache4}) {
+      int beforeLibrary = failing.requests();
+      assertAnsweredWithin(library, 10, "/retry-5xx", Map.of("good", 10), 10_000);
+      assertTrue(failing.requests() > beforeLibrary, "the failing endpoint was never tried");
+    }
     assertTrue(failing.requests() > before, "the failing endpoint was never tried");
   }
 
@@ -245,12 +242,9 @@ class RetriesAndTimeoutsIT {
     assertEquals(Map.of("good", 10), r.counts(), r.firstError());
     ProbeResult async = app.call("jdkasync", 10, BASE + "/istio-default");
     assertEquals(Map.of("good", 10), async.counts(), async.firstError());
-    ProbeResult ok = okhttp.call("lib", 10, BASE + "/istio-default");
-    assertEquals(Map.of("good", 10), ok.counts(), ok.firstError());
-    ProbeResult apache = apache5.call("lib", 10, BASE + "/istio-default");
-    assertEquals(Map.of("good", 10), apache.counts(), apache.firstError());
-    ProbeResult apache4Result = apache4.call("lib", 10, BASE + "/istio-default");
-    assertEquals(Map.of("good", 10), apache4Result.counts(), apache4Result.firstError());
+    for (AgentJvm library : new AgentJvm[] {okhttp, apache5, apache4}) {
+      assertAnsweredWithin(library, 10, "/istio-default", Map.of("good", 10), 10_000);
+    }
   }
 
   @Test
@@ -264,21 +258,19 @@ class RetriesAndTimeoutsIT {
     List<String> lines = accessLogLines("/per-try", 5);
     assertTrue(lines.stream().anyMatch(l -> l.contains("\"response_flags\":\"UT\"")),
         String.join("\n", lines));
-    start = System.nanoTime();
-    ProbeResult ok = okhttp.call("lib", 4, BASE + "/per-try");
-    millis = (System.nanoTime() - start) / 1_000_000;
-    assertEquals(Map.of("good", 4), ok.counts(), ok.firstError());
-    assertTrue(millis < 2800, "OkHttp took " + millis + " ms");
-    start = System.nanoTime();
-    ProbeResult apache = apache5.call("lib", 4, BASE + "/per-try");
-    millis = (System.nanoTime() - start) / 1_000_000;
-    assertEquals(Map.of("good", 4), apache.counts(), apache.firstError());
-    assertTrue(millis < 2800, "Apache HttpClient 5 took " + millis + " ms");
-    start = System.nanoTime();
-    ProbeResult apache4Result = apache4.call("lib", 4, BASE + "/per-try");
-    millis = (System.nanoTime() - start) / 1_000_000;
-    assertEquals(Map.of("good", 4), apache4Result.counts(), apache4Result.firstError());
-    assertTrue(millis < 2800, "Apache HttpClient 4 took " + millis + " ms");
+    for (AgentJvm library : new AgentJvm[] {okhttp, apache5, apache4}) {
+      assertAnsweredWithin(library, 4, "/per-try", Map.of("good", 4), 2800);
+    }
+  }
+
+  /** {@code count} calls of one client library's probe, with their answers and how long. */
+  private static void assertAnsweredWithin(AgentJvm library, int count, String path,
+      Map<String, Integer> expected, long maxMillis) throws Exception {
+    long start = System.nanoTime();
+    ProbeResult r = library.call("lib", count, BASE + path);
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    assertEquals(expected, r.counts(), r.firstError());
+    assertTrue(millis < maxMillis, path + " took " + millis + " ms");
   }
 
   @Test
@@ -294,20 +286,8 @@ class RetriesAndTimeoutsIT {
     assertEquals(3, lines.size(), String.join("\n", lines));
     assertTrue(lines.stream().allMatch(l -> l.contains("\"response_flags\":\"UT\"")),
         String.join("\n", lines));
-    start = System.nanoTime();
-    ProbeResult ok = okhttp.call("lib", 2, BASE + "/slow");
-    millis = (System.nanoTime() - start) / 1_000_000;
-    assertEquals(Map.of("status-504-UT", 2), ok.counts(), ok.firstError());
-    assertTrue(millis < 2500, "OkHttp took " + millis + " ms");
-    start = System.nanoTime();
-    ProbeResult apache = apache5.call("lib", 2, BASE + "/slow");
-    millis = (System.nanoTime() - start) / 1_000_000;
-    assertEquals(Map.of("status-504-UT", 2), apache.counts(), apache.firstError());
-    assertTrue(millis < 2500, "Apache HttpClient 5 took " + millis + " ms");
-    start = System.nanoTime();
-    ProbeResult apache4Result = apache4.call("lib", 2, BASE + "/slow");
-    millis = (System.nanoTime() - start) / 1_000_000;
-    assertEquals(Map.of("status-504-UT", 2), apache4Result.counts(), apache4Result.firstError());
-    assertTrue(millis < 2500, "Apache HttpClient 4 took " + millis + " ms");
+    for (AgentJvm library : new AgentJvm[] {okhttp, apache5, apache4}) {
+      assertAnsweredWithin(library, 2, "/slow", Map.of("status-504-UT", 2), 2500);
+    }
   }
 }

@@ -10,10 +10,7 @@ import io.inmesh.api.ResponseHeaderChanges;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import net.bytebuddy.asm.Advice;
 import org.apache.http.Header;
@@ -54,18 +51,9 @@ public final class DoExecuteAdvice {
         : URI.create(request.getRequestLine().getUri());
     String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
     String pathAndQuery = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
-    Map<String, List<String>> headers = new HashMap<String, List<String>>();
-    for (Header header : request.getAllHeaders()) {
-      String name = header.getName().toLowerCase(Locale.ROOT);
-      List<String> values = headers.get(name);
-      if (values == null) {
-        values = new ArrayList<String>(1);
-        headers.put(name, values);
-      }
-      values.add(header.getValue());
-    }
     Decision decision = Mesh.outbound(new MeshRequest(MeshRequest.HTTP, scheme,
-        target.getHostName(), port, pathAndQuery, request.getRequestLine().getMethod(), headers,
+        target.getHostName(), port, pathAndQuery, request.getRequestLine().getMethod(),
+        MeshAttempts.headersOf(request.getAllHeaders()),
         MeshRequest.REPORTS_OUTCOME | MeshRequest.OPENS_MESH_TLS));
     if (decision == null || decision.passThrough()) {
       return null;

@@ -137,7 +137,8 @@ public final class MeshAttempts {
     }
   }
 
-  private static Map<String, List<String>> headersOf(Header[] all) {
+  /** Headers by lower-case name. */
+  public static Map<String, List<String>> headersOf(Header[] all) {
     Map<String, List<String>> headers = new HashMap<String, List<String>>();
     for (Header header : all) {
       String name = header.getName().toLowerCase(Locale.ROOT);
