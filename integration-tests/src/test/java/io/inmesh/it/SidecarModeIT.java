@@ -22,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.UInt32Value;
+import io.envoyproxy.envoy.config.cluster.v3.CircuitBreakers;
 import io.envoyproxy.envoy.config.cluster.v3.Cluster;
 import io.envoyproxy.envoy.config.cluster.v3.OutlierDetection;
 import io.envoyproxy.envoy.config.listener.v3.FilterChain;
@@ -65,8 +66,9 @@ import org.junit.jupiter.api.io.TempDir;
  * split, retries onto the healthy endpoint, outlier detection and a fault; an EnvoyFilter's local
  * rate limit (TypedStruct) on {@code 0.0.0.0_9081}; TCP services on VIPs ({@code VIP_5432},
  * {@code VIP_7000}) reached by JDBC and by plain sockets, by address and by name (NDS), one behind
- * a network local rate limit; {@code PassthroughCluster} for everything else, then
- * {@code BlackHoleCluster} (REGISTRY_ONLY). The same HTTP application in proxyless mode still works.
+ * a network local rate limit, one under a DestinationRule's {@code maxConnections};
+ * {@code PassthroughCluster} for everything else, then {@code BlackHoleCluster} (REGISTRY_ONLY).
+ * The same HTTP application in proxyless mode still works.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SidecarModeIT {
@@ -77,6 +79,7 @@ class SidecarModeIT {
   private static final String RATINGS_DB = "ratings-db.default.svc.cluster.local";
   private static final String ECHO = "echo.default.svc.cluster.local";
   private static final String ECHO_LIMITED = "echo-limited.default.svc.cluster.local";
+  private static final String ECHO_POOLED = "echo-pooled.default.svc.cluster.local";
   /** Fake VIPs: loopback addresses nothing listens on. */
   private static final String REVIEWS_VIP = "127.96.0.10";
   private static final String RATINGS_VIP = "127.96.0.11";
@@ -84,6 +87,7 @@ class SidecarModeIT {
   private static final String RATINGS_DB_VIP = "127.96.0.15";
   private static final String ECHO_VIP = "127.96.0.16";
   private static final String ECHO_LIMITED_VIP = "127.96.0.17";
+  private static final String ECHO_POOLED_VIP = "127.96.0.18";
   private static final int HTTP_PORT = 9080;
   private static final int LIMITED_PORT = 9081;
   private static final int ECHO_PORT = 7000;
@@ -156,6 +160,7 @@ class SidecarModeIT {
     String dbCluster = clusterName(RATINGS_DB, 5432, "");
     String echoCluster = clusterName(ECHO, ECHO_PORT, "");
     String echoLimitedCluster = clusterName(ECHO_LIMITED, ECHO_PORT, "");
+    String echoPooledCluster = clusterName(ECHO_POOLED, ECHO_PORT, "");
     // what istiod writes for a VirtualService with retries: attempts 3, retryOn 5xx
     RetryPolicy retries = RetryPolicy.newBuilder().setRetryOn("5xx")
         .setNumRetries(UInt32Value.of(2))
@@ -190,6 +195,9 @@ class SidecarModeIT {
         edsCluster(RATINGS_DB, 5432, "", null, null),
         edsCluster(ECHO, ECHO_PORT, "", null, null),
         edsCluster(ECHO_LIMITED, ECHO_PORT, "", null, null),
+        // a DestinationRule's connectionPool.tcp.maxConnections: 1
+        edsCluster(ECHO_POOLED, ECHO_PORT, "", CircuitBreakers.Thresholds.newBuilder()
+            .setMaxConnections(UInt32Value.of(1)).build(), null),
         passthroughCluster(), blackHoleCluster(), inboundPassthroughCluster(),
         inboundCluster(HTTP_PORT)));
     return new XdsResources(
@@ -199,6 +207,7 @@ class SidecarModeIT {
             tcpListener(ECHO_VIP, ECHO_PORT, echoCluster, List.of()),
             tcpListener(ECHO_LIMITED_VIP, ECHO_PORT, echoLimitedCluster,
                 List.of(networkLocalRateLimit(2, 60))),
+            tcpListener(ECHO_POOLED_VIP, ECHO_PORT, echoPooledCluster, List.of()),
             outboundTrafficPolicy.equals(SidecarShapes.PASSTHROUGH) ? virtualOutbound()
                 : registryOnly(virtualOutbound()),
             virtualInbound()),
@@ -219,7 +228,8 @@ class SidecarModeIT {
             endpoints(detailsCluster, "127.0.0.1:" + details.port()),
             endpoints(dbCluster, "127.0.0.1:5432"),
             endpoints(echoCluster, "127.0.0.1:" + echo.port()),
-            endpoints(echoLimitedCluster, "127.0.0.1:" + echo.port())));
+            endpoints(echoLimitedCluster, "127.0.0.1:" + echo.port()),
+            endpoints(echoPooledCluster, "127.0.0.1:" + echo.port())));
   }
 
   /** virtualOutbound as istiod writes it for outboundTrafficPolicy REGISTRY_ONLY. */
@@ -287,6 +297,20 @@ class SidecarModeIT {
     assertEquals("OK echo ping", command(tcp, cmd));
     String refused = command(tcp, cmd);
     assertTrue(refused.startsWith("ERR java.net.ConnectException"), refused);
+  }
+
+  @Test
+  void maxConnectionsBoundsTheOpenConnectionsToACluster() throws Exception {
+    String target = ECHO_POOLED_VIP + " " + ECHO_PORT;
+    assertEquals("OK echo ping", command(tcp, "open held " + target));
+    String refused = command(tcp, "socket " + target);
+    assertTrue(refused.startsWith("ERR java.net.ConnectException") && refused.contains(
+        "max_connections (1)"), refused);
+    assertEquals("OK closed held", command(tcp, "close held"));
+    assertEquals("OK echo ping", command(tcp, "socket " + target),
+        "the closed connection gave its admission back");
+    assertEquals("OK echo ping", command(tcp, "nio " + target),
+        "and so did the socket closed just before");
   }
 
   @Test

@@ -103,21 +103,25 @@ public final class Mesh {
    * connection: by the listener and filter chain of its destination, then the chain's
    * {@code tcp_proxy}. Advice calls it before the JDK connects and dials what it returns.
    *
+   * @param socket the socket or channel that connects (its close gives back a
+   *     {@code max_connections} admission, see {@link #closed})
    * @param destination where the application connects
    * @return the address to dial: {@code destination} itself when the mesh leaves the connection
    *     alone (no runtime, not the mesh's, or any error in the agent), else a
    *     {@link RoutedAddress}
    * @throws ConnectException when the mesh refuses the connection (a black hole, no healthy
-   *     endpoint, the network rate limit), with a message that says why; advice makes the
-   *     application's connect throw it, as Envoy closes such a connection
+   *     endpoint, the network rate limit, the cluster's {@code max_connections}), with a message
+   *     that says why; advice makes the application's connect throw it, as Envoy closes such a
+   *     connection
    */
-  public static SocketAddress connect(SocketAddress destination) throws ConnectException {
+  public static SocketAddress connect(Object socket, SocketAddress destination)
+      throws ConnectException {
     MeshHandler h = handler;
     if (h == null || destination == null) {
       return destination;
     }
     try {
-      SocketAddress dial = h.connect(destination);
+      SocketAddress dial = h.connect(socket, destination);
       if (dial == null) {
         return destination;
       }
@@ -145,6 +149,25 @@ public final class Mesh {
     }
     try {
       h.connectEnded(dialled, failure);
+    } catch (Throwable t) {
+      h.failed(t);
+    }
+  }
+
+  /**
+   * Tells the runtime a socket or channel closed, so a routed connection's admission is given
+   * back; until a connection has been routed it costs one volatile read. Never throws.
+   */
+  public static void closed(Object socket) {
+    if (!connectsRouted) {
+      return;
+    }
+    MeshHandler h = handler;
+    if (h == null) {
+      return;
+    }
+    try {
+      h.closed(socket);
     } catch (Throwable t) {
       h.failed(t);
     }

@@ -36,12 +36,17 @@ public interface MeshHandler {
    * {@code destination} to leave it alone. Throws {@link ConnectException} to refuse it; any other
    * throwable is a failure and the connection is left alone.
    */
-  default SocketAddress connect(SocketAddress destination) throws ConnectException {
+  default SocketAddress connect(Object socket, SocketAddress destination)
+      throws ConnectException {
     return destination;
   }
 
   /** How the connect to a routed address ended (see {@link Mesh#connectEnded}). May throw. */
   default void connectEnded(RoutedAddress dialled, Throwable failure) {
+  }
+
+  /** A socket or channel closed (see {@link Mesh#closed}). May throw. */
+  default void closed(Object socket) {
   }
 
   /** Told about a failure inside {@link #outbound} so it can be logged once, off the hot path. */

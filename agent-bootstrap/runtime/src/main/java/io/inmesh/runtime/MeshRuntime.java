@@ -311,9 +311,14 @@ final class MeshRuntime implements MeshHandler {
 
   /** TCP connections: see {@link TcpRouting}. */
   @Override
-  public java.net.SocketAddress connect(java.net.SocketAddress destination)
+  public java.net.SocketAddress connect(Object socket, java.net.SocketAddress destination)
       throws java.net.ConnectException {
-    return tcp.connect(destination);
+    return tcp.connect(socket, destination);
+  }
+
+  @Override
+  public void closed(Object socket) {
+    tcp.closed(socket);
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.inmesh.runtime;
 import io.inmesh.api.RoutedAddress;
 import io.inmesh.policies.MeshSnapshot;
 import io.inmesh.policies.RandomSource;
+import io.inmesh.policies.cluster.CircuitBreaker;
 import io.inmesh.policies.cluster.ClusterState;
 import io.inmesh.policies.cluster.Host;
 import io.inmesh.policies.listener.Cidr;
@@ -34,9 +35,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * connections to the snapshot's endpoints (see {@link EndpointAddresses}).
  *
  * <p>Outcomes: a connect's success or failure is recorded with the cluster's outlier detector as
- * a locally originated result (Envoy's tcp_proxy reports connect success and failure). Circuit
- * breakers ({@code max_connections}) are not applied: the agent does not see the connection
- * close, so it could not give the admission back.
+ * a locally originated result (Envoy's tcp_proxy reports connect success and failure). The
+ * cluster's {@code max_connections} bounds the connections routed to it that are open in this
+ * process: one over it is refused (Envoy's tcp_proxy closes it, flag UO); a connection gives its
+ * admission back when its connect fails or its socket closes ({@link OpenConnections}).
  */
 final class TcpRouting {
 
@@ -45,7 +47,7 @@ final class TcpRouting {
   private static final int MAX_LOGGED_REFUSALS = 10_000;
 
   /** The runtime's handle on a routed connection: where its outcome is recorded. */
-  record Connection(ClusterState cluster, Host host) {}
+  record Connection(ClusterState cluster, Host host, OpenConnections.Admission admission) {}
 
   private record Indexed(WeakReference<MeshSnapshot> snapshot, EndpointAddresses endpoints) {}
 
@@ -55,6 +57,7 @@ final class TcpRouting {
   private final InetSocketAddress ownListener;
   private final AgentFrames agentFrames;
   private final Set<String> refusalsLogged = ConcurrentHashMap.newKeySet();
+  private final OpenConnections open = new OpenConnections();
   private volatile Indexed indexed;
 
   /**
@@ -74,9 +77,10 @@ final class TcpRouting {
   /**
    * The endpoint to dial instead of {@code destination}, or null to leave the connection alone.
    *
+   * @param socket the socket or channel connecting, whose close ends the connection
    * @throws ConnectException when the mesh refuses the connection
    */
-  SocketAddress connect(SocketAddress destination) throws ConnectException {
+  SocketAddress connect(Object socket, SocketAddress destination) throws ConnectException {
     MeshSnapshot snapshot = source.snapshot();
     OutboundListeners listeners = snapshot.listeners();
     if (listeners.isEmpty() || !(destination instanceof InetSocketAddress isa)
@@ -130,8 +134,15 @@ final class TcpRouting {
           : cluster == null ? "cluster " + clusterName + " not found"
           : "no healthy upstream in cluster " + clusterName);
     }
+    CircuitBreaker breaker = cluster.circuitBreaker();
+    if (!breaker.tryOpenConnection()) {
+      throw refused(isa, hostName, ip, "cluster " + clusterName + " has its max_connections ("
+          + breaker.thresholds().maxConnections() + ") open (UO)");
+    }
+    OpenConnections.Admission admission = new OpenConnections.Admission(breaker);
     InetAddress endpointIp = endpointIps.of(host.endpoint());
     if (endpointIp == null) {
+      admission.release();
       throw refused(isa, hostName, ip, "endpoint " + host.endpoint().address() + " of cluster "
           + clusterName + " does not resolve");
     }
@@ -139,10 +150,12 @@ final class TcpRouting {
     try {
       // keeps the application's host name (TLS over the connection verifies it)
       routed = new RoutedAddress(InetAddress.getByAddress(hostName, endpointIp.getAddress()),
-          host.endpoint().port(), new Connection(cluster, host));
+          host.endpoint().port(), new Connection(cluster, host, admission));
     } catch (UnknownHostException e) {
+      admission.release();
       return null; // cannot happen: the address has a valid length
     }
+    open.opened(socket, admission);
     if (AgentLog.enabled(AgentLog.Level.DEBUG)) {
       LOG.debug("connection to %s routed to %s (filter chain %s, cluster %s)",
           describe(isa, hostName, ip), host.endpoint().address(), chain.name(), clusterName);
@@ -168,6 +181,14 @@ final class TcpRouting {
       }
     }
     c.cluster().outlierDetector().record(c.host(), outcome, System.nanoTime());
+    if (failure != null) {
+      c.admission().release();
+    }
+  }
+
+  /** A socket or channel closed: the admission of its routed connection, if any, goes back. */
+  void closed(Object socket) {
+    open.closed(socket);
   }
 
   /**

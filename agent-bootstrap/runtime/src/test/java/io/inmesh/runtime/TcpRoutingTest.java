@@ -152,7 +152,7 @@ class TcpRoutingTest {
 
   /** Dials as the advice makes the JDK dial: the mesh's address, or the application's. */
   private static String dial(TcpRouting routing, SocketAddress destination) throws IOException {
-    SocketAddress routed = routing.connect(destination);
+    SocketAddress routed = routing.connect(new Object(), destination);
     SocketAddress dialled = routed == null ? destination : routed;
     try (Socket socket = new Socket()) {
       try {
@@ -180,10 +180,38 @@ class TcpRoutingTest {
     TcpRouting routing = routing(snapshot(List.of(vip5432(null)), null,
         cluster(DB, null, endpoint(db.port()))));
 
-    SocketAddress routed = routing.connect(vip(5432));
+    SocketAddress routed = routing.connect(new Object(), vip(5432));
     RoutedAddress r = assertInstanceOf(RoutedAddress.class, routed);
     assertEquals(new InetSocketAddress("127.0.0.1", db.port()), r);
     assertEquals("hello from " + db.port(), dial(routing, vip(5432)));
+  }
+
+  @Test
+  void maxConnectionsBoundsTheOpenConnectionsOfACluster() throws IOException {
+    LineServer db = server();
+    ClusterState limited = ClusterState.of(new UpstreamCluster(DB, DB,
+        UpstreamCluster.LbPolicy.RANDOM, UpstreamCluster.LbConfig.DEFAULT,
+        new CircuitBreakers(2, 1024, 1024, 3, null), null),
+        LoadAssignment.of(List.of(endpoint(db.port()))), null);
+    TcpRouting routing = routing(snapshot(List.of(vip5432(null)), null, limited));
+    Socket first = new Socket();
+    Socket second = new Socket();
+    Socket third = new Socket();
+    assertInstanceOf(RoutedAddress.class, routing.connect(first, vip(5432)));
+    assertInstanceOf(RoutedAddress.class, routing.connect(second, vip(5432)));
+    ConnectException refused = assertThrows(ConnectException.class,
+        () -> routing.connect(third, vip(5432)));
+    assertTrue(refused.getMessage().contains("max_connections (2)"), refused.getMessage());
+    assertEquals(1, limited.circuitBreaker().requestOverflows());
+    routing.closed(first);
+    routing.closed(first); // a second close gives nothing back twice
+    assertEquals(1, limited.circuitBreaker().openConnections());
+    RoutedAddress again = assertInstanceOf(RoutedAddress.class, routing.connect(third, vip(5432)));
+    routing.connectEnded(again, new ConnectException("refused")); // a failed connect gives back
+    assertEquals(1, limited.circuitBreaker().openConnections());
+    routing.closed(second);
+    routing.closed(new Socket()); // never routed: nothing to give back
+    assertEquals(0, limited.circuitBreaker().openConnections());
   }
 
   @Test
@@ -193,12 +221,12 @@ class TcpRoutingTest {
         cluster(DB, null, endpoint(db.port()))));
 
     InetSocketAddress byName = InetSocketAddress.createUnresolved(DB_HOST, 5432);
-    RoutedAddress r = assertInstanceOf(RoutedAddress.class, routing.connect(byName));
+    RoutedAddress r = assertInstanceOf(RoutedAddress.class, routing.connect(new Object(), byName));
     assertEquals(DB_HOST, r.getHostString(), "the application's name stays on the address");
     assertEquals("hello from " + db.port(), dial(routing, byName));
     assertEquals("hello from " + db.port(),
         dial(routing, InetSocketAddress.createUnresolved("ratings-db.default", 5432)));
-    assertNull(routing.connect(InetSocketAddress.createUnresolved("unknown.example", 5432)),
+    assertNull(routing.connect(new Object(), InetSocketAddress.createUnresolved("unknown.example", 5432)),
         "a name neither DNS nor the table knows is the JDK's to fail");
   }
 
@@ -207,21 +235,21 @@ class TcpRoutingTest {
     LineServer db = server();
     MeshSnapshot proxyless = new MeshSnapshot(Map.of(), Map.of(DB,
         cluster(DB, null, endpoint(db.port()))), 1);
-    assertNull(routing(proxyless).connect(vip(5432)));
-    assertNull(routing(MeshSnapshot.EMPTY).connect(vip(5432)));
+    assertNull(routing(proxyless).connect(new Object(), vip(5432)));
+    assertNull(routing(MeshSnapshot.EMPTY).connect(new Object(), vip(5432)));
   }
 
   @Test
   void aDestinationWithoutListenerOrCatchAllIsLeftAlone() throws IOException {
     TcpRouting routing = routing(snapshot(List.of(vip5432(null)), null));
-    assertNull(routing.connect(vip(5433)));
-    assertNull(routing.connect(new InetSocketAddress("127.96.0.16", 5432)));
+    assertNull(routing.connect(new Object(), vip(5433)));
+    assertNull(routing.connect(new Object(), new InetSocketAddress("127.96.0.16", 5432)));
   }
 
   @Test
   void httpChainsAreLeftToTheHttpInstrumentation() throws IOException {
     TcpRouting routing = routing(snapshot(List.of(http9080()), "BlackHoleCluster"));
-    assertNull(routing.connect(vip(9080)));
+    assertNull(routing.connect(new Object(), vip(9080)));
   }
 
   @Test
@@ -233,13 +261,13 @@ class TcpRoutingTest {
             new RouteTable("8000", List.of()), null, null),
         tcp("tcp", "BlackHoleCluster", null)), null);
     TcpRouting routing = routing(snapshot(List.of(detected), null));
-    assertNull(routing.connect(vip(8000)), "not refused on a guess of its protocol");
+    assertNull(routing.connect(new Object(), vip(8000)), "not refused on a guess of its protocol");
   }
 
   @Test
   void allowAnyPassesUnknownDestinationsThrough() throws IOException {
     TcpRouting routing = routing(snapshot(List.of(vip5432(null)), "PassthroughCluster"));
-    assertNull(routing.connect(new InetSocketAddress("127.96.0.99", 3306)));
+    assertNull(routing.connect(new Object(), new InetSocketAddress("127.96.0.99", 3306)));
   }
 
   @Test
@@ -249,7 +277,7 @@ class TcpRoutingTest {
     InetSocketAddress unknown = new InetSocketAddress("127.0.0.1", other.port());
 
     ConnectException refused = assertThrows(ConnectException.class,
-        () -> routing.connect(unknown));
+        () -> routing.connect(new Object(), unknown));
     assertTrue(refused.getMessage().contains("127.0.0.1:" + other.port()), refused.getMessage());
     assertTrue(refused.getMessage().contains("BlackHoleCluster"), refused.getMessage());
     assertEquals(0, other.accepted(), "a refused connection never reaches the network");
@@ -263,7 +291,7 @@ class TcpRoutingTest {
     TcpRouting routing = routing(snapshot(List.of(vip5432(null)), "BlackHoleCluster",
         cluster("outbound|9080||reviews", null, endpoint(pod.port()))));
     InetSocketAddress podIp = new InetSocketAddress("127.0.0.1", pod.port());
-    assertNull(routing.connect(podIp));
+    assertNull(routing.connect(new Object(), podIp));
     assertEquals("hello from " + pod.port(), dial(routing, podIp));
   }
 
@@ -273,7 +301,7 @@ class TcpRoutingTest {
     InetSocketAddress own = new InetSocketAddress("127.0.0.1", replies.port());
     TcpRouting routing = routing(snapshot(List.of(), "BlackHoleCluster"),
         Exclusions.parse(null, null, null), own);
-    assertNull(routing.connect(own));
+    assertNull(routing.connect(new Object(), own));
   }
 
   @Test
@@ -305,7 +333,7 @@ class TcpRoutingTest {
   static final class Entry {
     static SocketAddress connect(TcpRouting routing, SocketAddress destination)
         throws ConnectException {
-      return routing.connect(destination);
+      return routing.connect(new Object(), destination);
     }
   }
 
@@ -314,14 +342,14 @@ class TcpRoutingTest {
     LineServer db = server();
     MeshSnapshot mesh = snapshot(List.of(vip5432(null)), null,
         cluster(DB, null, endpoint(db.port())));
-    assertNull(routing(mesh, Exclusions.parse(null, null, "5432"), null).connect(vip(5432)));
+    assertNull(routing(mesh, Exclusions.parse(null, null, "5432"), null).connect(new Object(), vip(5432)));
     assertNull(routing(mesh, Exclusions.parse(null, "127.96.0.0/16", null), null)
-        .connect(vip(5432)));
+        .connect(new Object(), vip(5432)));
     assertNull(routing(mesh, Exclusions.parse("*.svc.cluster.local", null, null), null)
-        .connect(InetSocketAddress.createUnresolved(DB_HOST, 5432)));
+        .connect(new Object(), InetSocketAddress.createUnresolved(DB_HOST, 5432)));
     assertInstanceOf(RoutedAddress.class,
         routing(mesh, Exclusions.parse("*.example", "127.97.0.0/16", "80"), null)
-            .connect(vip(5432)));
+            .connect(new Object(), vip(5432)));
   }
 
   @Test
@@ -342,13 +370,13 @@ class TcpRoutingTest {
   @Test
   void anUnknownClusterOrOneWithoutEndpointsRefuses() throws IOException {
     ConnectException missing = assertThrows(ConnectException.class,
-        () -> routing(snapshot(List.of(vip5432(null)), null)).connect(vip(5432)));
+        () -> routing(snapshot(List.of(vip5432(null)), null)).connect(new Object(), vip(5432)));
     assertTrue(missing.getMessage().contains("cluster " + DB + " not found"),
         missing.getMessage());
 
     ConnectException empty = assertThrows(ConnectException.class,
         () -> routing(snapshot(List.of(vip5432(null)), null, cluster(DB, null)))
-            .connect(vip(5432)));
+            .connect(new Object(), vip(5432)));
     assertTrue(empty.getMessage().contains("no healthy upstream"), empty.getMessage());
   }
 

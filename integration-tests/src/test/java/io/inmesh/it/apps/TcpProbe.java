@@ -18,7 +18,8 @@ import java.sql.Statement;
  * tests. Commands on stdin, one answer line each ({@code OK ...} or {@code ERR ...}):
  * {@code socket HOST PORT} (a blocking {@link Socket}: sends {@code ping}, answers the first line
  * read back), {@code nio HOST PORT} (the same over a {@link SocketChannel}), {@code jdbc URL}
- * (PostgreSQL: answers the server's {@code current_database()}), {@code quit}.
+ * (PostgreSQL: answers the server's {@code current_database()}), {@code open NAME HOST PORT}
+ * (as {@code socket}, but the connection stays open under NAME), {@code close NAME}, {@code quit}.
  */
 public final class TcpProbe {
 
@@ -40,6 +41,8 @@ public final class TcpProbe {
           case "socket" -> viaSocket(parts[1], Integer.parseInt(parts[2]));
           case "nio" -> viaChannel(parts[1], Integer.parseInt(parts[2]));
           case "jdbc" -> viaJdbc(parts[1]);
+          case "open" -> open(parts[1], parts[2], Integer.parseInt(parts[3]));
+          case "close" -> close(parts[1]);
           default -> throw new IllegalArgumentException("unknown command " + parts[0]);
         };
       } catch (Exception e) {
@@ -47,6 +50,29 @@ public final class TcpProbe {
       }
       System.out.println(answer.replace('\n', ' '));
     }
+  }
+
+  private static final java.util.Map<String, Socket> OPEN = new java.util.HashMap<>();
+
+  private static String open(String name, String host, int port) throws Exception {
+    Socket socket = new Socket();
+    try {
+      socket.connect(new InetSocketAddress(host, port), 5_000);
+      socket.setSoTimeout(5_000);
+      socket.getOutputStream().write("ping\n".getBytes(StandardCharsets.UTF_8));
+      String reply = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+          StandardCharsets.UTF_8)).readLine();
+      OPEN.put(name, socket);
+      return reply;
+    } catch (Exception e) {
+      socket.close();
+      throw e;
+    }
+  }
+
+  private static String close(String name) throws Exception {
+    OPEN.remove(name).close();
+    return "closed " + name;
   }
 
   private static String viaSocket(String host, int port) throws Exception {

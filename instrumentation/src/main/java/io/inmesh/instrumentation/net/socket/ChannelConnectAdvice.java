@@ -17,10 +17,10 @@ public final class ChannelConnectAdvice {
 
   /** Returns the mesh's refusal, which skips the connect, or null to connect. */
   @Advice.OnMethodEnter(suppress = Throwable.class, skipOn = Advice.OnNonDefaultValue.class)
-  public static ConnectException enter(
+  public static ConnectException enter(@Advice.This Object socket,
       @Advice.Argument(value = 0, readOnly = false) SocketAddress destination) {
     try {
-      destination = Mesh.connect(destination);
+      destination = Mesh.connect(socket, destination);
       return null;
     } catch (ConnectException refused) {
       return refused;

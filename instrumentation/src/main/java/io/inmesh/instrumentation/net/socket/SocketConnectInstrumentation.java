@@ -25,7 +25,8 @@ import net.bytebuddy.asm.Advice;
  *       {@code SocketChannel.socket().connect}: NIO (Kafka, Netty's NIO transport, the JDK
  *       HttpClient).</li>
  * </ul>
- * Native transports (Netty's epoll, kqueue, io_uring) connect outside these classes and are not
+ * Their closes ({@code Socket.close()}, {@code SocketChannelImpl.implCloseSelectableChannel()})
+ * give a routed connection's {@code max_connections} admission back. Native transports (Netty's epoll, kqueue, io_uring) connect outside these classes and are not
  * seen. Both classes are in {@code java.base}, which reads the bootstrap API (see
  * {@code ClientInstrumentation}).
  */
@@ -49,7 +50,9 @@ public final class SocketConnectInstrumentation implements LibraryInstrumentatio
     return builder.type(named(SOCKET))
         .transform((b, type, loader, module, domain) -> b
             .visit(Advice.to(BlockingConnectAdvice.class)
-                .on(named("connect").and(takesArguments(SocketAddress.class, int.class)))))
+                .on(named("connect").and(takesArguments(SocketAddress.class, int.class))))
+            .visit(Advice.to(CloseAdvice.class)
+                .on(named("close").and(takesArguments(0)))))
         .type(named(SOCKET_CHANNEL))
         .transform((b, type, loader, module, domain) -> b
             .visit(Advice.to(ChannelConnectAdvice.class)
@@ -60,6 +63,8 @@ public final class SocketConnectInstrumentation implements LibraryInstrumentatio
                     .and(takesArgument(0, SocketAddress.class))))
             .visit(Advice.to(FinishConnectAdvice.class)
                 .on(named("finishConnect").and(takesArguments(0))
-                    .and(returns(boolean.class)))));
+                    .and(returns(boolean.class))))
+            .visit(Advice.to(CloseAdvice.class)
+                .on(named("implCloseSelectableChannel").and(takesArguments(0)))));
   }
 }
