@@ -50,6 +50,15 @@ public interface RequestView {
     return QueryString.first(path(), name);
   }
 
+  /**
+   * Whether the call may wait for a {@code max_requests} slot ({@code max_pending_requests}): its
+   * client blocks the caller until the response, as a client's own pool would make it wait for
+   * a connection. An asynchronous call cannot wait (its caller's thread must not block).
+   */
+  default boolean mayWait() {
+    return false;
+  }
+
   /** The value of a cookie from the {@code cookie} header (quotes removed), or null. */
   default String cookie(String name) {
     return QueryString.cookie(header("cookie"), name);

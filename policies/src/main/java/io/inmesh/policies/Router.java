@@ -223,7 +223,7 @@ public final class Router {
     CallGuard guard = null;
     RetryPolicy retry = route.policies().retry();
     if (start) {
-      if (!state.circuitBreaker().tryStartRequest()) {
+      if (!state.circuitBreaker().startRequest(request.mayWait() ? pendingWait(f) : 0)) {
         if (fault != null) {
           fault.end();
         }
@@ -260,6 +260,19 @@ public final class Router {
   }
 
   /** Envoy's local reply when a circuit breaker overflows. */
+  /**
+   * How long a call over {@code max_requests} may wait for a slot: the route's timeout, else
+   * 10 s (Istio's default {@code connect_timeout}). Envoy's pending requests wait until a
+   * connection frees or the route times out; in process an application thread must never wait
+   * without bound, so a route without a timeout gets this one.
+   */
+  static final long MAX_PENDING_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+
+  private static long pendingWait(RouteAction.Forward f) {
+    long timeout = f.timeout().toNanos();
+    return timeout > 0 ? timeout : MAX_PENDING_WAIT_NANOS;
+  }
+
   private static final LocalReply OVERFLOW_REPLY = new LocalReply(503,
       "upstream connect error or disconnect/reset before headers. reset reason: overflow",
       List.of(new Header("content-type", "text/plain")));

@@ -27,6 +27,13 @@ public final class MeshRequest {
    */
   public static final int OPENS_MESH_TLS = 2;
 
+  /**
+   * Capability: the call blocks its caller until the response (a synchronous client), so when
+   * the cluster's {@code max_requests} is reached it may wait for a slot, as a call waits for a
+   * busy pool's connection ({@code max_pending_requests}), instead of overflowing at once.
+   */
+  public static final int MAY_WAIT = 4;
+
   private final String protocol;
   private final String scheme;
   private final String host;
@@ -100,6 +107,11 @@ public final class MeshRequest {
   /** True when the call's outcome will be reported ({@link #REPORTS_OUTCOME}). */
   public boolean reportsOutcome() {
     return (capabilities & REPORTS_OUTCOME) != 0;
+  }
+
+  /** True when the call may wait for a {@code max_requests} slot ({@link #MAY_WAIT}). */
+  public boolean mayWait() {
+    return (capabilities & MAY_WAIT) != 0;
   }
 
   /** True when the client opens the TLS a cluster requires ({@link #OPENS_MESH_TLS}). */

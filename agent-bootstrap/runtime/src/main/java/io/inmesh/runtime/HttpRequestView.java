@@ -24,6 +24,11 @@ final class HttpRequestView implements RequestView {
   }
 
   @Override
+  public boolean mayWait() {
+    return request.mayWait();
+  }
+
+  @Override
   public String scheme() {
     return request.scheme();
   }

@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * {@code io.inmesh.it.support.ClientApps}) and the library's jars on its class path; a second
  * argument {@code h2} makes it call over cleartext HTTP/2. Commands on
  * stdin: {@code call CLIENT COUNT URL [name:value ...]} (CLIENT is ignored: there is one),
- * {@code fetch CLIENT URL [name:value ...]},
+ * {@code fetch CLIENT URL [name:value ...]}, {@code burst CLIENT COUNT URL} (the calls at once),
  * {@code pooled} (answers {@code POOLED n}: idle connections in the client's pool) and
  * {@code quit}.
  */
@@ -75,6 +75,8 @@ public final class ClientProbe {
       }
       if (parts[0].equals("call")) {
         System.out.println(call(client, parts));
+      } else if (parts[0].equals("burst")) {
+        System.out.println(burst(client, parts));
       } else if (parts[0].equals("fetch")) {
         System.out.println(fetch(client, parts));
       } else if (parts[0].equals("pooled")) {
@@ -105,6 +107,15 @@ public final class ClientProbe {
     Map<String, String> headers = HttpProbe.headers(parts, 4);
     return HttpProbe.tally(Integer.parseInt(parts[2]), () -> {
       Answer a = client.get(url, headers);
+      return a.status() == 200 ? a.body() : HttpProbe.notOk(a.status(), a.flags(), a.body());
+    });
+  }
+
+  /** {@code burst CLIENT COUNT URL}: COUNT calls at once, answered as call's are. */
+  private static String burst(Client client, String[] parts) {
+    String url = parts[3];
+    return HttpProbe.tallyAtOnce(Integer.parseInt(parts[2]), () -> {
+      Answer a = client.get(url, Map.of());
       return a.status() == 200 ? a.body() : HttpProbe.notOk(a.status(), a.flags(), a.body());
     });
   }

@@ -21,7 +21,8 @@ import java.util.TreeSet;
  * An ordinary application, run in a child JVM with the agent attached. It knows nothing of the
  * mesh: it calls the URL it is told to with the JDK's HTTP clients, keep-alive on, and reports what
  * answered. Commands on stdin, one per line:
- * {@code call jdk|jdkasync|urlconnection COUNT URL [name:value ...]}; {@code gc} (a full collection,
+ * {@code call jdk|jdkasync|urlconnection COUNT URL [name:value ...]};
+ * {@code burst jdk|urlconnection COUNT URL} (the calls at once); {@code gc} (a full collection,
  * answered {@code GC}); {@code quit} (or end of input) returns
  * from main. Each call command answers one line:
  * {@code DONE counts=v1:812,v2:188 errors=0 hosts=[...] firstError=...}.
@@ -45,6 +46,9 @@ public final class HttpProbe {
       }
       if (parts[0].equals("fetch")) {
         System.out.println(fetch(parts));
+      }
+      if (parts[0].equals("burst")) {
+        System.out.println(burst(parts));
       }
       if (parts[0].equals("gc")) {
         System.gc();
@@ -126,6 +130,36 @@ public final class HttpProbe {
         ? viaHttpClient(url, headers, false)
         : client.equals("jdkasync") ? viaHttpClient(url, headers, true)
         : viaUrlConnection(url, headers));
+  }
+
+  /** {@code burst jdk|urlconnection COUNT URL}: COUNT calls at once, answered as call's are. */
+  private static String burst(String[] parts) {
+    String url = parts[3];
+    return tallyAtOnce(Integer.parseInt(parts[2]), () -> parts[1].equals("jdk")
+        ? viaHttpClient(url, Map.of(), false) : viaUrlConnection(url, Map.of()));
+  }
+
+  /** As {@link #tally}, with the calls made at once, each on its own thread. */
+  static String tallyAtOnce(int count, Call call) {
+    java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+    List<java.util.concurrent.FutureTask<String>> calls = new java.util.ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      java.util.concurrent.FutureTask<String> task = new java.util.concurrent.FutureTask<>(() -> {
+        start.await();
+        return call.body();
+      });
+      calls.add(task);
+      new Thread(task, "burst-" + i).start();
+    }
+    start.countDown();
+    java.util.Iterator<java.util.concurrent.FutureTask<String>> next = calls.iterator();
+    return tally(count, () -> {
+      try {
+        return next.next().get();
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw e.getCause() instanceof Exception ex ? ex : e;
+      }
+    });
   }
 
   /** One call's answer body (or a failure). */

@@ -152,6 +152,12 @@ public final class AgentJvm implements AutoCloseable {
     return ProbeResult.parse(await("DONE", 120));
   }
 
+  /** {@code count} calls made at once ({@code burst}), and their parsed result. */
+  public ProbeResult burst(String client, int count, String url) throws InterruptedException {
+    send("burst " + client + " " + count + " " + url);
+    return ProbeResult.parse(await("DONE", 120));
+  }
+
   /** One {@code fetch} of {@link io.inmesh.it.apps.HttpProbe}: the raw {@code FETCHED} line. */
   public String fetch(String client, String url, String... headers) throws InterruptedException {
     send("fetch " + client + " " + url + (headers.length == 0 ? ""

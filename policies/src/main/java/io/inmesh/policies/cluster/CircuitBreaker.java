@@ -44,6 +44,45 @@ public final class CircuitBreaker {
   }
 
   /**
+   * {@code max_requests}, then {@code max_pending_requests}: a call over {@code max_requests}
+   * that may wait (its client blocks the caller, as a client's own pool would when all its
+   * connections are busy) queues, at most {@code max_pending_requests} such calls at once, until
+   * a request finishes or {@code maxWaitNanos} pass; the rest overflow. Admitted: held until
+   * {@link #requestFinished()}. Waiting polls (every 50 µs up to every millisecond): a queued
+   * call starts within a millisecond of a free slot, and nothing is paid while none waits.
+   *
+   * @param maxWaitNanos how long the call may wait for a slot; 0 for a call that cannot wait
+   */
+  public boolean startRequest(long maxWaitNanos) {
+    if (claim(requests, thresholds.maxRequests())) {
+      return true;
+    }
+    if (maxWaitNanos <= 0) {
+      requestOverflows.increment();
+      return false;
+    }
+    if (!acquire(pending, thresholds.maxPendingRequests(), pendingOverflows)) {
+      return false;
+    }
+    try {
+      long deadline = System.nanoTime() + maxWaitNanos;
+      long pause = 50_000;
+      while (!claim(requests, thresholds.maxRequests())) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || Thread.currentThread().isInterrupted()) {
+          pendingOverflows.increment();
+          return false;
+        }
+        java.util.concurrent.locks.LockSupport.parkNanos(Math.min(left, pause));
+        pause = Math.min(pause * 2, 1_000_000);
+      }
+      return true;
+    } finally {
+      pending.decrementAndGet();
+    }
+  }
+
+  /**
    * {@code max_pending_requests}: for clients that know when a request waits for a connection
    * (held until {@link #pendingFinished()}).
    */
@@ -84,9 +123,17 @@ public final class CircuitBreaker {
   }
 
   private static boolean acquire(AtomicLong counter, long max, LongAdder overflows) {
+    if (!claim(counter, max)) {
+      overflows.increment();
+      return false;
+    }
+    return true;
+  }
+
+  /** One unit of {@code counter} if that keeps it within {@code max}. */
+  private static boolean claim(AtomicLong counter, long max) {
     if (counter.incrementAndGet() > max) {
       counter.decrementAndGet();
-      overflows.increment();
       return false;
     }
     return true;

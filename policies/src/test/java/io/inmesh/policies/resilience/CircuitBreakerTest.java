@@ -53,6 +53,30 @@ class CircuitBreakerTest {
   }
 
   @Test
+  void callsThatMayWaitQueueUpToMaxPendingRequestsForAFreeSlot() throws Exception {
+    CircuitBreaker breaker = new CircuitBreaker(new CircuitBreakers(1024, 1, 1, 3, null));
+    assertTrue(breaker.startRequest(0));
+    assertFalse(breaker.startRequest(0), "a call that cannot wait overflows at once");
+    java.util.concurrent.atomic.AtomicBoolean admitted =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    Thread waiter = new Thread(() -> admitted.set(breaker.startRequest(30_000_000_000L)));
+    waiter.start();
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (breaker.pendingRequests() == 0 && System.nanoTime() < deadline) {
+      Thread.yield();
+    }
+    assertEquals(1, breaker.pendingRequests(), "the second call waits");
+    assertFalse(breaker.startRequest(30_000_000_000L), "max_pending_requests is 1: overflow");
+    breaker.requestFinished();
+    waiter.join(10_000);
+    assertTrue(admitted.get(), "the waiting call took the freed slot");
+    assertEquals(1, breaker.activeRequests());
+    assertEquals(0, breaker.pendingRequests());
+    assertFalse(breaker.startRequest(1), "a wait that runs out overflows");
+    assertEquals(3, breaker.requestOverflows());
+  }
+
+  @Test
   void countsSurviveClusterUpdatesWithNewThresholds() {
     Mesh mesh = new Mesh(1, new CircuitBreakers(1024, 1024, 1, 3, null), null,
         RoutePolicies.NONE, HttpFilters.PER_ROUTE);

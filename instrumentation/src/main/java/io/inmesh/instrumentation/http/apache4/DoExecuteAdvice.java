@@ -54,7 +54,8 @@ public final class DoExecuteAdvice {
     Decision decision = Mesh.outbound(new MeshRequest(MeshRequest.HTTP, scheme,
         target.getHostName(), port, pathAndQuery, request.getRequestLine().getMethod(),
         MeshAttempts.headersOf(request.getAllHeaders()),
-        MeshRequest.REPORTS_OUTCOME | MeshRequest.OPENS_MESH_TLS));
+        MeshRequest.REPORTS_OUTCOME | MeshRequest.OPENS_MESH_TLS
+            | MeshRequest.MAY_WAIT));
     if (decision == null || decision.passThrough()) {
       return null;
     }

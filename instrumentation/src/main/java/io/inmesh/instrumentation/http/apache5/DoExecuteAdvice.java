@@ -32,7 +32,7 @@ public final class DoExecuteAdvice {
       @Advice.Local("inmeshAttempts") CallAttempts attempts,
       @Advice.Local("inmeshConfig") RequestConfig config,
       @Advice.Local("inmeshLimited") boolean limited) {
-    MeshRoute route = MeshRoute.decide(target, request, true, true);
+    MeshRoute route = MeshRoute.decide(target, request, true, true, true);
     if (route == null) {
       return null;
     }

@@ -45,9 +45,10 @@ public final class MeshRoute {
    *     MeshRequest#OPENS_MESH_TLS})
    * @param reportsOutcome true when the caller will complete the decision (see
    *     {@link MeshRequest})
+   * @param mayWait true when the call blocks its caller ({@link MeshRequest#MAY_WAIT})
    */
   public static MeshRoute decide(HttpHost target, HttpRequest request, boolean reportsOutcome,
-      boolean opensMeshTls) {
+      boolean opensMeshTls, boolean mayWait) {
     if (request == null || !Mesh.active()) {
       return null;
     }
@@ -69,7 +70,8 @@ public final class MeshRoute {
         host.getHostName(), MeshRequest.portOrDefault(host.getPort(), scheme), request.getPath(),
         request.getMethod(), headersOf(request),
         (reportsOutcome ? MeshRequest.REPORTS_OUTCOME : 0)
-            | (opensMeshTls ? MeshRequest.OPENS_MESH_TLS : 0)));
+            | (opensMeshTls ? MeshRequest.OPENS_MESH_TLS : 0)
+            | (mayWait ? MeshRequest.MAY_WAIT : 0)));
     if (decision == null || decision.passThrough()) {
       return null;
     }

@@ -28,7 +28,7 @@ public final class DetermineRouteAdvice {
     // the HTTP/2 client's sessions come from another pool, which does not open the mesh's TLS
     boolean opensTls = !client.getClass().getName().endsWith("InternalH2AsyncClient");
     MeshRoute route = MeshRoute.decide(target, request, MeshResponseConsumer.producing(),
-        opensTls);
+        opensTls, false);
     if (route == null) {
       return null;
     }

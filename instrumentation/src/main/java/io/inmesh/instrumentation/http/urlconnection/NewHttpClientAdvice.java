@@ -33,7 +33,8 @@ public final class NewHttpClientAdvice {
     Decision decision = Mesh.outbound(new MeshRequest(MeshRequest.HTTP, "http", url.getHost(),
         MeshRequest.portOrDefault(url.getPort(), "http"), file.isEmpty() ? "/" : file,
         connection.getRequestMethod(), connection.getRequestProperties(),
-        MeshRequest.REPORTS_OUTCOME | MeshRequest.OPENS_MESH_TLS));
+        MeshRequest.REPORTS_OUTCOME | MeshRequest.OPENS_MESH_TLS
+            | MeshRequest.MAY_WAIT));
     if (decision == null) {
       return null;
     }
