@@ -34,10 +34,12 @@ import io.envoyproxy.envoy.type.v3.FractionalPercent;
 import io.envoyproxy.envoy.type.v3.TokenBucket;
 import io.inmesh.examples.controlplane.LocalControlPlane;
 import io.inmesh.examples.controlplane.XdsResources;
+import io.inmesh.it.apps.ClientProbe;
 import io.inmesh.it.apps.HttpProbe;
 import io.inmesh.it.support.AgentJvm;
 import io.inmesh.it.support.Backend;
 import io.inmesh.it.support.Bootstraps;
+import io.inmesh.it.support.ClientApps;
 import io.inmesh.it.support.ProbeResult;
 import io.inmesh.it.support.Scrape;
 import io.inmesh.it.support.ReviewsMesh;
@@ -68,6 +70,8 @@ class ResilienceIT {
   private Backend failing;
   private LocalControlPlane controlPlane;
   private AgentJvm app;
+  /** Reactor Netty, which reports its calls' ends late (see OutcomeAdvice). */
+  private AgentJvm reactor;
 
   @BeforeAll
   void start(@TempDir Path dir) throws Exception {
@@ -78,12 +82,19 @@ class ResilienceIT {
     controlPlane.setResources("1", resources());
     app = AgentJvm.start(AgentJvm.meshArgs(Bootstraps.pilotAgentShaped(dir,
         controlPlane.serverUri())), Map.of(), HttpProbe.class.getName());
+    String probe = "io.inmesh.it.clients.ReactorNettyProbe";
+    reactor = AgentJvm.start(System.getProperty("java.home"), AgentJvm.meshArgs(
+        Bootstraps.pilotAgentShaped(dir, controlPlane.serverUri())), Map.of(),
+        ClientApps.classpath("reactor-netty-http-1.3.7", probe, dir), ClientProbe.class.getName(),
+        probe);
     app.await("READY", 30);
+    reactor.await("READY", 30);
   }
 
   @AfterAll
   void stop() {
     app.close();
+    reactor.close();
     controlPlane.close();
     v1.close();
     good.close();
@@ -106,6 +117,7 @@ class ResilienceIT {
   private XdsResources resources() {
     String v1Cluster = clusterName(HOST, PORT, "v1");
     String flaky = clusterName(HOST, PORT, "flaky");
+    String reactorFlaky = clusterName(HOST, PORT, "reactor-flaky");
     HttpConnectionManager hcm = HttpConnectionManager.newBuilder()
         .setRds(Rds.newBuilder().setRouteConfigName(routeConfigName(HOST, PORT))
             .setConfigSource(ConfigSource.newBuilder()
@@ -148,24 +160,32 @@ class ResilienceIT {
         .addRoutes(Route.newBuilder().setName("flaky")
             .setMatch(RouteMatch.newBuilder().setPrefix("/flaky"))
             .setRoute(RouteAction.newBuilder().setCluster(flaky)))
+        .addRoutes(Route.newBuilder().setName("reactor-flaky")
+            .setMatch(RouteMatch.newBuilder().setPrefix("/reactor-flaky"))
+            .setRoute(RouteAction.newBuilder().setCluster(reactorFlaky)))
         .addRoutes(Route.newBuilder().setName("default")
             .setMatch(RouteMatch.newBuilder().setPrefix("/"))
             .setRoute(RouteAction.newBuilder().setCluster(v1Cluster)))
         .build();
-    var flakyCluster = cluster(HOST, PORT, "flaky").toBuilder()
-        .setOutlierDetection(OutlierDetection.newBuilder()
-            .setConsecutive5Xx(UInt32Value.of(3))
-            .setInterval(com.google.protobuf.Duration.newBuilder().setSeconds(1))
-            .setBaseEjectionTime(com.google.protobuf.Duration.newBuilder().setSeconds(60))
-            .setMaxEjectionPercent(UInt32Value.of(100)))
+    OutlierDetection outliers = OutlierDetection.newBuilder()
+        .setConsecutive5Xx(UInt32Value.of(3))
+        .setInterval(com.google.protobuf.Duration.newBuilder().setSeconds(1))
+        .setBaseEjectionTime(com.google.protobuf.Duration.newBuilder().setSeconds(60))
+        .setMaxEjectionPercent(UInt32Value.of(100))
         .build();
+    var flakyCluster = cluster(HOST, PORT, "flaky").toBuilder()
+        .setOutlierDetection(outliers).build();
+    var reactorFlakyCluster = cluster(HOST, PORT, "reactor-flaky").toBuilder()
+        .setOutlierDetection(outliers).build();
     return new XdsResources(
         List.of(listener),
         List.of(RouteConfiguration.newBuilder().setName(routeConfigName(HOST, PORT))
             .addVirtualHosts(vhost).build()),
-        List.of(cluster(HOST, PORT, "v1"), flakyCluster),
+        List.of(cluster(HOST, PORT, "v1"), flakyCluster, reactorFlakyCluster),
         List.of(endpoints(v1Cluster, "127.0.0.1:" + v1.port()),
-            endpoints(flaky, "127.0.0.1:" + good.port(), "127.0.0.1:" + failing.port())));
+            endpoints(flaky, "127.0.0.1:" + good.port(), "127.0.0.1:" + failing.port()),
+            endpoints(reactorFlaky, "127.0.0.1:" + good.port(),
+                "127.0.0.1:" + failing.port())));
   }
 
   @Test
@@ -213,5 +233,17 @@ class ResilienceIT {
     // the agent's health shows it (base ejection time 60 s: still ejected)
     String scrape = Scrape.metrics(Scrape.metricsAddress(app));
     assertTrue(scrape.contains("inmesh_outlier_ejected_hosts 1.0"), scrape);
+  }
+
+  @Test
+  void aFailingEndpointIsEjectedForAClientThatReportsItsCallsLate() throws Exception {
+    reactor.call("lib", 20, BASE + "/reactor-flaky");
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+    ProbeResult r;
+    do {
+      Thread.sleep(300);
+      r = reactor.call("lib", 20, BASE + "/reactor-flaky");
+    } while (!r.counts().equals(Map.of("good", 20)) && System.nanoTime() < deadline);
+    assertEquals(Map.of("good", 20), r.counts(), r.firstError());
   }
 }

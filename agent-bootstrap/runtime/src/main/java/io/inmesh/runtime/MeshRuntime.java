@@ -101,9 +101,10 @@ final class MeshRuntime implements MeshHandler {
     }
     CallGuard guard = routing.guard();
     if (guard != null && !request.reportsOutcome()) {
-      // This client does not report how its calls end: admit the call (faults, rate limits,
-      // max_requests) and settle it at once, so the breaker's counts cannot leak.
-      guard.onOutcome(CallOutcome.response(200), routing.host(), null, false, now);
+      // This client may not report how its calls end: admit the call (faults, rate limits,
+      // max_requests) and settle it at once, so the breaker's counts cannot leak. Settled as
+      // cancelled, which outlier detection ignores: the end, if reported, is recorded then.
+      guard.onOutcome(CallOutcome.CANCELLED, routing.host(), null, false, now);
       guard = null;
     }
     Endpoint endpoint = routing.endpoint();
@@ -238,15 +239,29 @@ final class MeshRuntime implements MeshHandler {
     if (!(decision.callState() instanceof CallState call)) {
       return;
     }
-    if (call.guard() != null) {
-      // breakers, outlier detection; a client whose retries the runtime drives reports its
-      // attempts through ResilientJdkCall instead
+    if (call.guard() != null || call.host() != null) {
       CallOutcome outcome = status > 0 ? CallOutcome.response(status)
           : response instanceof HttpResponse<?> r ? CallOutcome.response(r.statusCode())
           : CallOutcome.failure(error);
-      call.guard().onOutcome(outcome, call.host(), null, false, System.nanoTime());
+      if (call.guard() != null) {
+        // breakers, outlier detection; a client whose retries the runtime drives reports its
+        // attempts through ResilientJdkCall instead
+        call.guard().onOutcome(outcome, call.host(), null, false, System.nanoTime());
+      } else {
+        // a call admitted and settled at once (its client may not report every end, see
+        // outbound) whose end is known after all: outlier detection still learns it
+        recordOutlier(call, outcome);
+      }
     }
     report(decision, call, response, status, error, null);
+  }
+
+  private void recordOutlier(CallState call, CallOutcome outcome) {
+    io.inmesh.policies.cluster.ClusterState cluster = source.snapshot().clusters()
+        .get(call.cluster());
+    if (cluster != null) {
+      cluster.outlierDetector().record(call.host(), outcome, System.nanoTime());
+    }
   }
 
   /**
