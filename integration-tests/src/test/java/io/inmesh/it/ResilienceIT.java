@@ -222,14 +222,7 @@ class ResilienceIT {
 
   @Test
   void aFailingEndpointIsEjectedAndTheHealthyOneTakesTheCalls() throws Exception {
-    app.call("jdk", 20, BASE + "/flaky");
-    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
-    ProbeResult r;
-    do {
-      Thread.sleep(300);
-      r = app.call("jdk", 20, BASE + "/flaky");
-    } while (!r.counts().equals(Map.of("good", 20)) && System.nanoTime() < deadline);
-    assertEquals(Map.of("good", 20), r.counts(), r.firstError());
+    assertTheHealthyEndpointTakesEveryCall(app, "jdk", "/flaky");
     // the agent's health shows it (base ejection time 60 s: still ejected)
     String scrape = Scrape.metrics(Scrape.metricsAddress(app));
     assertTrue(scrape.contains("inmesh_outlier_ejected_hosts 1.0"), scrape);
@@ -237,12 +230,18 @@ class ResilienceIT {
 
   @Test
   void aFailingEndpointIsEjectedForAClientThatReportsItsCallsLate() throws Exception {
-    reactor.call("lib", 20, BASE + "/reactor-flaky");
+    assertTheHealthyEndpointTakesEveryCall(reactor, "lib", "/reactor-flaky");
+  }
+
+  /** Calls until the failing endpoint is ejected: then every call is the healthy one's. */
+  private static void assertTheHealthyEndpointTakesEveryCall(AgentJvm jvm, String client,
+      String path) throws Exception {
+    jvm.call(client, 20, BASE + path);
     long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
     ProbeResult r;
     do {
       Thread.sleep(300);
-      r = reactor.call("lib", 20, BASE + "/reactor-flaky");
+      r = jvm.call(client, 20, BASE + path);
     } while (!r.counts().equals(Map.of("good", 20)) && System.nanoTime() < deadline);
     assertEquals(Map.of("good", 20), r.counts(), r.firstError());
   }
