@@ -150,6 +150,24 @@ class SidecarMutualTlsIT {
   }
 
   @Test
+  void withoutCertificatesMtlsEndpointsFailAndTheOthersServe(@TempDir Path dir) throws Exception {
+    // a hand-written bootstrap without pilot-agent's certificate provider
+    Path bootstrap = Bootstraps.sidecarWithCertificateProviders(dir, controlPlane.serverUri(),
+        "sidecar-bootstrap-no-certs.json", "{}");
+    try (AgentJvm certless = AgentJvm.start(AgentJvm.meshArgs(bootstrap), Map.of(),
+        HttpProbe.class.getName())) {
+      certless.await("READY", 30);
+      int meshBefore = reviewsMesh.requests();
+      ProbeResult r = certless.call("jdk", 20, url(REVIEWS));
+      assertEquals(20, r.count("legacy") + r.count("status-503-UF"), r.counts().toString());
+      assertTrue(r.count("legacy") > 0 && r.count("status-503-UF") > 0, r.counts().toString());
+      assertEquals(meshBefore, reviewsMesh.requests(), "nothing went to the mTLS pod in plaintext");
+      ProbeResult plain = certless.call("jdk", 3, url(DETAILS));
+      assertEquals(Map.of("details", 3), plain.counts(), plain.firstError());
+    }
+  }
+
+  @Test
   void theSocketMatchsSubjectAltNamesAreEnforced() throws Exception {
     ProbeResult r = app.call("jdk", 2, url(RATINGS));
     assertEquals(2, r.errors(), r.toString());

@@ -145,7 +145,7 @@ final class UpstreamTlsDecoder {
       throw new ResourceException(null, "UpstreamTlsContext names no root to verify the server"
           + " with (ca_certificate_provider_instance)");
     }
-    if (!providers.get(roots.instance()).hasRoots()) {
+    if (providers.containsKey(roots.instance()) && !providers.get(roots.instance()).hasRoots()) {
       throw new ResourceException(null, "certificate provider instance " + roots.instance()
           + " has no ca_certificate_file");
     }
@@ -182,7 +182,8 @@ final class UpstreamTlsDecoder {
       }
       identity = sds(common.getTlsCertificateSdsSecretConfigs(0), SDS_WORKLOAD);
     }
-    if (identity != null && !providers.get(identity.instance()).hasIdentity()) {
+    if (identity != null && providers.containsKey(identity.instance())
+        && !providers.get(identity.instance()).hasIdentity()) {
       throw new ResourceException(null, "certificate provider instance " + identity.instance()
           + " has no certificate_file and private_key_file");
     }
@@ -209,13 +210,11 @@ final class UpstreamTlsDecoder {
           + " (only istiod's '" + SDS_WORKLOAD + "' and '" + SDS_ROOT + "', from the bootstrap's"
           + " certificate provider)");
     }
-    String instance = providers.containsKey("default") ? "default"
-        : providers.size() == 1 ? providers.keySet().iterator().next() : null;
-    if (instance == null) {
-      throw new ResourceException(null, "SDS secret '" + secret.getName() + "' needs the"
-          + " bootstrap's certificate provider instance 'default' (defined: "
-          + providers.keySet() + ")");
-    }
+    // pilot-agent's provider is 'default'. Without one the cluster still decodes: istiod puts auto
+    // mTLS on every sidecar cluster, and calls to its mTLS endpoints then fail with 503 UF (one
+    // log line says why) while the cluster's other endpoints and the routes keep working.
+    String instance = providers.containsKey("default") || providers.size() != 1 ? "default"
+        : providers.keySet().iterator().next();
     return SOURCES.intern(new CertificateSource(instance, Names.intern(secret.getName())));
   }
 
