@@ -8,6 +8,7 @@ import static io.inmesh.examples.controlplane.SidecarShapes.httpListener;
 import static io.inmesh.examples.controlplane.SidecarShapes.meshEndpoints;
 import static io.inmesh.examples.controlplane.SidecarShapes.passthroughCluster;
 import static io.inmesh.examples.controlplane.SidecarShapes.routeConfig;
+import static io.inmesh.examples.controlplane.SidecarShapes.tcpListener;
 import static io.inmesh.examples.controlplane.SidecarShapes.virtualHost;
 import static io.inmesh.examples.controlplane.SidecarShapes.virtualOutbound;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,11 +18,13 @@ import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.inmesh.examples.controlplane.LocalControlPlane;
 import io.inmesh.examples.controlplane.XdsResources;
 import io.inmesh.it.apps.HttpProbe;
+import io.inmesh.it.apps.TcpProbe;
 import io.inmesh.it.support.AgentJvm;
 import io.inmesh.it.support.Backend;
 import io.inmesh.it.support.Bootstraps;
 import io.inmesh.it.support.MeshCa;
 import io.inmesh.it.support.MtlsBackend;
+import io.inmesh.it.support.MtlsEcho;
 import io.inmesh.it.support.ProbeResult;
 import java.nio.file.Path;
 import java.util.List;
@@ -51,6 +54,10 @@ class SidecarMutualTlsIT {
   static final String REVIEWS = "reviews.default.svc.cluster.local";
   /** No sidecar anywhere: plaintext. */
   static final String DETAILS = "details.default.svc.cluster.local";
+  /** A TCP service whose pod has a sidecar (STRICT mTLS), on its VIP. */
+  static final String DB = "ratings-db.default.svc.cluster.local";
+  static final String DB_VIP = "127.96.0.25";
+  static final int DB_PORT = 7000;
   /** Must present the ratings identity; its pod presents the reviews one. */
   static final String RATINGS = "ratings.default.svc.cluster.local";
 
@@ -58,6 +65,8 @@ class SidecarMutualTlsIT {
   private Backend reviewsLegacy;
   private Backend details;
   private MtlsBackend impostor;
+  private MtlsEcho db;
+  private AgentJvm tcp;
   private LocalControlPlane controlPlane;
   private AgentJvm app;
 
@@ -71,6 +80,7 @@ class SidecarMutualTlsIT {
     reviewsLegacy = new Backend("legacy");
     details = new Backend("details");
     impostor = new MtlsBackend("impostor", reviewsPod.serverContext());
+    db = new MtlsEcho("db", ca.issue(MeshCa.spiffeId("default", "ratings-db")).serverContext());
     controlPlane = LocalControlPlane.onLoopback().start();
     controlPlane.setResources("1", resources());
     // pilot-agent's bootstrap: its file_watcher provider "default" serves the SDS secrets
@@ -88,13 +98,15 @@ class SidecarMutualTlsIT {
               }
             }""".formatted(certs));
     app = AgentJvm.start(AgentJvm.meshArgs(bootstrap), Map.of(), HttpProbe.class.getName());
+    tcp = AgentJvm.start(AgentJvm.meshArgs(bootstrap), Map.of(), TcpProbe.class.getName());
     app.await("READY", 30);
+    tcp.await("READY", 30);
   }
 
   @AfterAll
   void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {app, controlPlane, reviewsMesh, reviewsLegacy,
-        details, impostor}) {
+    for (AutoCloseable c : new AutoCloseable[] {app, tcp, controlPlane, reviewsMesh,
+        reviewsLegacy, details, impostor, db}) {
       if (c != null) {
         c.close();
       }
@@ -105,13 +117,15 @@ class SidecarMutualTlsIT {
     String reviews = clusterName(REVIEWS, PORT, "");
     String detailsCluster = clusterName(DETAILS, PORT, "");
     String ratings = clusterName(RATINGS, PORT, "");
+    String dbCluster = clusterName(DB, DB_PORT, "");
     // istiod's SNI is outbound_.9080_._.HOST; the JDK's test server refuses underscores in SNI
     ClusterLoadAssignment.Builder reviewsEndpoints = meshEndpoints(reviews,
         "127.0.0.1:" + reviewsMesh.port(), "127.0.0.1:" + reviewsLegacy.port()).toBuilder();
     // the pod without a sidecar: istiod writes no tlsMode for it
     reviewsEndpoints.getEndpointsBuilder(0).getLbEndpointsBuilder(1).clearMetadata();
     return new XdsResources(
-        List.of(httpListener(PORT, List.of()), virtualOutbound()),
+        List.of(httpListener(PORT, List.of()), virtualOutbound(),
+            tcpListener(DB_VIP, DB_PORT, dbCluster, List.of())),
         List.of(routeConfig(PORT, List.of(
             virtualHost(REVIEWS, PORT, "127.96.0.21", List.of(defaultRoute(reviews))),
             virtualHost(DETAILS, PORT, "127.96.0.22", List.of(defaultRoute(detailsCluster))),
@@ -120,10 +134,13 @@ class SidecarMutualTlsIT {
             edsCluster(REVIEWS, PORT, "", null, null, REVIEWS, List.of(REVIEWS_ID)),
             edsCluster(DETAILS, PORT, "", null, null),
             edsCluster(RATINGS, PORT, "", null, null, RATINGS, List.of(RATINGS_ID)),
+            edsCluster(DB, DB_PORT, "", null, null, DB,
+                List.of(MeshCa.spiffeId("default", "ratings-db"))),
             passthroughCluster()),
         List.of(reviewsEndpoints.build(),
             endpoints(detailsCluster, "127.0.0.1:" + details.port()),
-            meshEndpoints(ratings, "127.0.0.1:" + impostor.port())));
+            meshEndpoints(ratings, "127.0.0.1:" + impostor.port()),
+            meshEndpoints(dbCluster, "127.0.0.1:" + db.port())));
   }
 
   private static String url(String host) {
@@ -165,6 +182,16 @@ class SidecarMutualTlsIT {
       ProbeResult plain = certless.call("jdk", 3, url(DETAILS));
       assertEquals(Map.of("details", 3), plain.counts(), plain.firstError());
     }
+  }
+
+  @Test
+  void aTcpConnectionToAnMtlsPodIsCarriedOverTheMeshsTls() throws Exception {
+    tcp.send("socket " + DB_VIP + " " + DB_PORT);
+    assertEquals("OK db " + PRODUCTPAGE_ID + " ping", tcp.await("", 20),
+        "the pod saw the workload certificate, and the application's bytes");
+    tcp.send("nio " + DB_VIP + " " + DB_PORT);
+    assertEquals("OK db " + PRODUCTPAGE_ID + " ping", tcp.await("", 20));
+    assertEquals(2, db.connections());
   }
 
   @Test

@@ -43,11 +43,22 @@ public abstract class MeshTls {
    * thrown: the call never goes on in plaintext.
    */
   public SSLSocket secure(Socket connected) throws IOException {
+    return secure(connected, null);
+  }
+
+  /**
+   * As {@link #secure(Socket)}, offering {@code alpn} instead of the protocols
+   * {@link #configure} sets (null keeps those).
+   */
+  protected final SSLSocket secure(Socket connected, String[] alpn) throws IOException {
     try {
       SSLSocket secured = (SSLSocket) context().getSocketFactory().createSocket(connected,
           connected.getInetAddress().getHostAddress(), connected.getPort(), true);
       SSLParameters parameters = secured.getSSLParameters();
       configure(parameters);
+      if (alpn != null) {
+        parameters.setApplicationProtocols(alpn);
+      }
       secured.setSSLParameters(parameters);
       secured.startHandshake();
       return secured;

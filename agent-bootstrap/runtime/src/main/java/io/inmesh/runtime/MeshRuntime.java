@@ -68,7 +68,8 @@ final class MeshRuntime implements MeshHandler {
     this.listeners = List.copyOf(listeners);
     this.tcp = new TcpRouting(source, exclusions, endpointIps,
         replies == null ? null : replies.address(),
-        new AgentFrames(MeshRuntime.class.getClassLoader(), io.inmesh.api.Mesh.class));
+        new AgentFrames(MeshRuntime.class.getClassLoader(), io.inmesh.api.Mesh.class),
+        upstreamTls::contexts);
   }
 
   @Override

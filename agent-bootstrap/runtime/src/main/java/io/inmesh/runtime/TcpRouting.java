@@ -11,6 +11,9 @@ import io.inmesh.policies.listener.FilterChain;
 import io.inmesh.policies.listener.OutboundListeners;
 import io.inmesh.policies.log.AgentLog;
 import io.inmesh.policies.outcome.CallOutcome;
+import io.inmesh.policies.tls.UpstreamTls;
+import io.inmesh.runtime.tls.ClientTls;
+import io.inmesh.runtime.tls.ClientTlsContexts;
 import java.lang.ref.WeakReference;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -58,6 +61,8 @@ final class TcpRouting {
   private final AgentFrames agentFrames;
   private final Set<String> refusalsLogged = ConcurrentHashMap.newKeySet();
   private final OpenConnections open = new OpenConnections();
+  private final java.util.function.Supplier<ClientTlsContexts> tlsContexts;
+  private final TcpTlsRelay relay = new TcpTlsRelay();
   private volatile Indexed indexed;
 
   /**
@@ -66,7 +71,9 @@ final class TcpRouting {
    * @param agentFrames recognizes the agent's own connections
    */
   TcpRouting(MeshSource source, Exclusions exclusions, EndpointIps endpointIps,
-      InetSocketAddress ownListener, AgentFrames agentFrames) {
+      InetSocketAddress ownListener, AgentFrames agentFrames,
+      java.util.function.Supplier<ClientTlsContexts> tlsContexts) {
+    this.tlsContexts = tlsContexts;
     this.source = source;
     this.exclusions = exclusions;
     this.endpointIps = endpointIps;
@@ -146,11 +153,16 @@ final class TcpRouting {
       throw refused(isa, hostName, ip, "endpoint " + host.endpoint().address() + " of cluster "
           + clusterName + " does not resolve");
     }
+    InetSocketAddress dial = new InetSocketAddress(endpointIp, host.endpoint().port());
+    UpstreamTls tls = cluster.cluster().tlsFor(host.endpoint());
+    if (tls != null) {
+      dial = relayed(dial, tls, clusterName, isa, hostName, ip, admission);
+    }
     RoutedAddress routed;
     try {
       // keeps the application's host name (TLS over the connection verifies it)
-      routed = new RoutedAddress(InetAddress.getByAddress(hostName, endpointIp.getAddress()),
-          host.endpoint().port(), new Connection(cluster, host, admission));
+      routed = new RoutedAddress(InetAddress.getByAddress(hostName, dial.getAddress()
+          .getAddress()), dial.getPort(), new Connection(cluster, host, admission));
     } catch (UnknownHostException e) {
       admission.release();
       return null; // cannot happen: the address has a valid length
@@ -161,6 +173,38 @@ final class TcpRouting {
           describe(isa, hostName, ip), host.endpoint().address(), chain.name(), clusterName);
     }
     return routed;
+  }
+
+  /**
+   * The loopback address of a relay that carries the connection over the mesh's TLS to an
+   * endpoint that requires it ({@link TcpTlsRelay}); refused when that TLS cannot be set up,
+   * never sent in plaintext.
+   */
+  private InetSocketAddress relayed(InetSocketAddress endpoint, UpstreamTls tls, String cluster,
+      InetSocketAddress isa, String hostName, byte[] ip, OpenConnections.Admission admission)
+      throws ConnectException {
+    ClientTlsContexts contexts = tlsContexts.get();
+    String problem;
+    ClientTls client = null;
+    if (contexts == null) {
+      problem = "TLS is not set up yet";
+    } else {
+      try {
+        client = contexts.forCluster(tls, cluster);
+        problem = client.unusable();
+      } catch (RuntimeException e) {
+        problem = "its TLS cannot be set up: " + e;
+      }
+    }
+    if (problem == null) {
+      try {
+        return relay.open(endpoint, client, describe(isa, hostName, ip));
+      } catch (java.io.IOException e) {
+        problem = "its TLS relay cannot listen: " + e;
+      }
+    }
+    admission.release();
+    throw refused(isa, hostName, ip, "cluster " + cluster + " requires TLS but " + problem);
   }
 
   /** Records how a routed connect ended with the cluster's outlier detection. */

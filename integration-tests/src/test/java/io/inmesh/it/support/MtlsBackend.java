@@ -65,7 +65,8 @@ public final class MtlsBackend implements AutoCloseable {
     server.start();
   }
 
-  private static String spiffeId(X509Certificate c) {
+  /** The certificate's URI SAN (a SPIFFE ID), or {@code none}. */
+  static String spiffeId(X509Certificate c) {
     try {
       for (List<?> san : c.getSubjectAlternativeNames()) {
         if ((Integer) san.get(0) == 6) {

@@ -134,6 +134,17 @@ public final class ClientTls extends MeshTls {
     parameters.setEndpointIdentificationAlgorithm(null);
   }
 
+  /**
+   * Layers this TLS on a connected socket for a byte stream that is not HTTP (a TCP connection
+   * the mesh routes), offering the cluster's own ALPN ({@code istio-peer-exchange, istio} from
+   * istiod; {@code istio} when it gives none), so that a sidecar's inbound listener takes it to
+   * its TCP chain rather than its HTTP one.
+   */
+  public javax.net.ssl.SSLSocket secureStream(Socket connected) throws java.io.IOException {
+    return secure(connected, config.alpn().isEmpty() ? new String[] {"istio"}
+        : config.alpn().toArray(new String[0]));
+  }
+
   @Override
   public Socket newSocket(InetSocketAddress endpoint, int applicationPort) {
     return new TlsSocket(this, endpoint, applicationPort);
