@@ -24,8 +24,8 @@ import io.inmesh.it.support.Backend;
 import io.inmesh.it.support.Bootstraps;
 import io.inmesh.it.support.MeshCa;
 import io.inmesh.it.support.MtlsBackend;
-import io.inmesh.it.support.MtlsEcho;
 import io.inmesh.it.support.ProbeResult;
+import io.inmesh.it.support.TcpEcho;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +65,7 @@ class SidecarMutualTlsIT {
   private Backend reviewsLegacy;
   private Backend details;
   private MtlsBackend impostor;
-  private MtlsEcho db;
+  private TcpEcho db;
   private AgentJvm tcp;
   private LocalControlPlane controlPlane;
   private AgentJvm app;
@@ -80,7 +80,8 @@ class SidecarMutualTlsIT {
     reviewsLegacy = new Backend("legacy");
     details = new Backend("details");
     impostor = new MtlsBackend("impostor", reviewsPod.serverContext());
-    db = new MtlsEcho("db", ca.issue(MeshCa.spiffeId("default", "ratings-db")).serverContext());
+    db = TcpEcho.mutualTls("db", ca.issue(MeshCa.spiffeId("default", "ratings-db"))
+        .serverContext());
     controlPlane = LocalControlPlane.onLoopback().start();
     controlPlane.setResources("1", resources());
     // pilot-agent's bootstrap: its file_watcher provider "default" serves the SDS secrets

@@ -8,12 +8,17 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A TCP service on 127.0.0.1 only (so a connection to any other 127.x address is refused unless
- * something routes it): each line it reads is answered with {@code "<name> <line>"}. Counts the
- * connections it accepted.
+ * something routes it): each line it reads is answered with {@code "<name> <line>"}, or, behind
+ * STRICT mutual TLS as a pod with a sidecar is ({@link #mutualTls}), with
+ * {@code "<name> <client's SPIFFE ID> <line>"}. Counts the connections it served.
  */
 public final class TcpEcho implements AutoCloseable {
 
@@ -22,11 +27,23 @@ public final class TcpEcho implements AutoCloseable {
   private final AtomicInteger connections = new AtomicInteger();
 
   public TcpEcho(String name) throws IOException {
+    this(name, new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1")));
+  }
+
+  private TcpEcho(String name, ServerSocket server) {
     this.name = name;
-    this.server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+    this.server = server;
     Thread acceptor = new Thread(this::accept, "tcp-echo-" + name);
     acceptor.setDaemon(true);
     acceptor.start();
+  }
+
+  /** The service behind mutual TLS: only clients with a certificate the context trusts. */
+  public static TcpEcho mutualTls(String name, SSLContext tls) throws IOException {
+    SSLServerSocket server = (SSLServerSocket) tls.getServerSocketFactory().createServerSocket(0,
+        50, InetAddress.getByName("127.0.0.1"));
+    server.setNeedClientAuth(true);
+    return new TcpEcho(name, server);
   }
 
   public int port() {
@@ -41,7 +58,6 @@ public final class TcpEcho implements AutoCloseable {
     while (!server.isClosed()) {
       try {
         Socket socket = server.accept();
-        connections.incrementAndGet();
         Thread t = new Thread(() -> serve(socket), "tcp-echo-conn");
         t.setDaemon(true);
         t.start();
@@ -53,16 +69,23 @@ public final class TcpEcho implements AutoCloseable {
 
   private void serve(Socket socket) {
     try (socket) {
+      String prefix = name + " ";
+      if (socket instanceof SSLSocket tls) {
+        tls.startHandshake();
+        prefix += MtlsBackend.spiffeId(
+            (X509Certificate) tls.getSession().getPeerCertificates()[0]) + " ";
+      }
+      connections.incrementAndGet();
       BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
           StandardCharsets.UTF_8));
       OutputStream out = socket.getOutputStream();
       String line;
       while ((line = in.readLine()) != null) {
-        out.write((name + " " + line + "\n").getBytes(StandardCharsets.UTF_8));
+        out.write((prefix + line + "\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
       }
     } catch (IOException e) {
-      // the client went away
+      // the client went away, or had no certificate the service trusts
     }
   }
 
