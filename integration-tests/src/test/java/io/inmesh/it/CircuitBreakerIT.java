@@ -33,8 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A DestinationRule's connection pool as Envoy's circuit breakers ({@code http2MaxRequests} 2:
  * {@code max_requests}; {@code http1MaxPendingRequests} 1: {@code max_pending_requests}) in
  * process, against a slow service and bursts of five calls at once: calls over
- * {@code max_requests} are answered 503 {@code UO} without being sent, except that a client whose
- * calls block their caller queues one of them ({@code max_pending_requests}) until a call ends.
+ * {@code max_requests} are answered 503 {@code UO} without being sent, except that calls that
+ * block their caller queue, one of them ({@code max_pending_requests}), until a call ends.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CircuitBreakerIT {
@@ -88,13 +88,15 @@ class CircuitBreakerIT {
   }
 
   @Test
-  void callsOverMaxRequestsOverflowWith503Uo() throws Exception {
-    ProbeResult r = jdk.burst("jdk", 5, URL);
+  void asynchronousCallsOverMaxRequestsOverflowWith503Uo() throws Exception {
+    ProbeResult r = jdk.burst("jdkasync", 5, URL);
     assertEquals(TWO_SENT_THREE_OVERFLOW, r.counts(), r.firstError());
   }
 
   @Test
-  void blockingClientsQueueUpToMaxPendingRequests() throws Exception {
+  void blockingCallsQueueUpToMaxPendingRequests() throws Exception {
+    ProbeResult send = jdk.burst("jdk", 5, URL);
+    assertEquals(ONE_QUEUED, send.counts(), send.firstError());
     ProbeResult apache = apache5.burst("lib", 5, URL);
     assertEquals(ONE_QUEUED, apache.counts(), apache.firstError());
     ProbeResult urlConnection = jdk.burst("urlconnection", 5, URL);

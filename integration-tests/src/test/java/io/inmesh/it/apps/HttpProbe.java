@@ -22,7 +22,7 @@ import java.util.TreeSet;
  * mesh: it calls the URL it is told to with the JDK's HTTP clients, keep-alive on, and reports what
  * answered. Commands on stdin, one per line:
  * {@code call jdk|jdkasync|urlconnection COUNT URL [name:value ...]};
- * {@code burst jdk|urlconnection COUNT URL} (the calls at once); {@code gc} (a full collection,
+ * {@code burst jdk|jdkasync|urlconnection COUNT URL} (the calls at once); {@code gc} (a full collection,
  * answered {@code GC}); {@code quit} (or end of input) returns
  * from main. Each call command answers one line:
  * {@code DONE counts=v1:812,v2:188 errors=0 hosts=[...] firstError=...}.
@@ -132,11 +132,15 @@ public final class HttpProbe {
         : viaUrlConnection(url, headers));
   }
 
-  /** {@code burst jdk|urlconnection COUNT URL}: COUNT calls at once, answered as call's are. */
+  /**
+   * {@code burst jdk|jdkasync|urlconnection COUNT URL}: COUNT calls at once, answered as call's
+   * are.
+   */
   private static String burst(String[] parts) {
     String url = parts[3];
-    return tallyAtOnce(Integer.parseInt(parts[2]), () -> parts[1].equals("jdk")
-        ? viaHttpClient(url, Map.of(), false) : viaUrlConnection(url, Map.of()));
+    return tallyAtOnce(Integer.parseInt(parts[2]), () -> parts[1].startsWith("jdk")
+        ? viaHttpClient(url, Map.of(), parts[1].equals("jdkasync"))
+        : viaUrlConnection(url, Map.of()));
   }
 
   /** As {@link #tally}, with the calls made at once, each on its own thread. */

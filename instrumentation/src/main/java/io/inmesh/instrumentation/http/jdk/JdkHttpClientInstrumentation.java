@@ -83,6 +83,9 @@ public final class JdkHttpClientInstrumentation implements LibraryInstrumentatio
             .visit(Advice.to(SendAsyncAdvice.class)
                 .on(named("sendAsync").and(takesArguments(4))
                     .and(takesArgument(0, HttpRequest.class))
-                    .and(takesArgument(3, Executor.class)))));
+                    .and(takesArgument(3, Executor.class))))
+            .visit(Advice.to(SendAdvice.class)
+                .on(named("send").and(takesArguments(2))
+                    .and(takesArgument(0, HttpRequest.class)))));
   }
 }

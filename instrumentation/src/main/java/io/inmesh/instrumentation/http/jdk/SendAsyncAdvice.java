@@ -1,6 +1,7 @@
 package io.inmesh.instrumentation.http.jdk;
 
 import io.inmesh.api.CallCompletion;
+import io.inmesh.api.BlockingCall;
 import io.inmesh.api.Decision;
 import io.inmesh.api.Mesh;
 import io.inmesh.api.MeshRequest;
@@ -50,7 +51,8 @@ public final class SendAsyncAdvice {
     Decision decision = Mesh.outbound(new MeshRequest(MeshRequest.HTTP, scheme, uri.getHost(),
         MeshRequest.portOrDefault(uri.getPort(), scheme),
         query == null ? path : path + "?" + query, request.method(), request.headers().map(),
-        MeshRequest.REPORTS_OUTCOME | MeshRequest.OPENS_MESH_TLS));
+        MeshRequest.REPORTS_OUTCOME | MeshRequest.OPENS_MESH_TLS
+            | (BlockingCall.active() ? MeshRequest.MAY_WAIT : 0)));
     if (decision == null) {
       PendingDecision.set(Decision.PASS_THROUGH);
       return null;
