@@ -48,6 +48,7 @@ import io.inmesh.it.support.AgentJvm;
 import io.inmesh.it.support.Backend;
 import io.inmesh.it.support.Bootstraps;
 import io.inmesh.it.support.ProbeResult;
+import io.inmesh.it.support.Scrape;
 import io.inmesh.it.support.TcpEcho;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -297,6 +298,18 @@ class SidecarModeIT {
     assertEquals("OK echo ping", command(tcp, cmd));
     String refused = command(tcp, cmd);
     assertTrue(refused.startsWith("ERR java.net.ConnectException"), refused);
+  }
+
+  @Test
+  void routedConnectionsCountInIstiosTcpMetrics() throws Exception {
+    assertEquals("OK echo ping", command(tcp, "socket " + ECHO_VIP + " " + ECHO_PORT));
+    String scrape = Scrape.metrics(Scrape.metricsAddress(tcp));
+    for (String counter : List.of("istio_tcp_connections_opened_total",
+        "istio_tcp_connections_closed_total")) {
+      assertTrue(scrape.lines().anyMatch(l -> l.startsWith(counter + "{")
+          && l.contains("destination_service=\"" + ECHO + "\"")
+          && l.contains("request_protocol=\"tcp\"") && !l.endsWith(" 0.0")), scrape);
+    }
   }
 
   @Test

@@ -325,6 +325,11 @@ final class MeshRuntime implements MeshHandler {
     return ResilientJdkCall.start(this, decision, client, request, bodyHandler, future);
   }
 
+  /** Istio's TCP metrics for the connections {@link TcpRouting} routes. */
+  void tcpMetrics(io.inmesh.telemetry.IstioMetrics metrics) {
+    tcp.metrics(metrics);
+  }
+
   /** TCP connections: see {@link TcpRouting}. */
   @Override
   public java.net.SocketAddress connect(Object socket, java.net.SocketAddress destination)

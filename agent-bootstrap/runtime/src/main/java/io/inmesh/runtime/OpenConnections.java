@@ -16,18 +16,32 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class OpenConnections {
 
-  /** One admission; {@link #release} gives it back at most once. */
+  /**
+   * One admission; {@link #release} gives it back at most once, and tells {@code onClose} when
+   * the connection had been established ({@link #established}).
+   */
   static final class Admission {
     private final CircuitBreaker breaker;
+    private final Runnable onClose;
     private final AtomicBoolean released = new AtomicBoolean();
+    private volatile boolean established;
 
-    Admission(CircuitBreaker breaker) {
+    Admission(CircuitBreaker breaker, Runnable onClose) {
       this.breaker = breaker;
+      this.onClose = onClose;
+    }
+
+    /** The connect succeeded: the connection is open until released. */
+    void established() {
+      established = true;
     }
 
     void release() {
       if (released.compareAndSet(false, true)) {
         breaker.connectionClosed();
+        if (established) {
+          onClose.run();
+        }
       }
     }
   }

@@ -14,6 +14,7 @@ import io.inmesh.policies.outcome.CallOutcome;
 import io.inmesh.policies.tls.UpstreamTls;
 import io.inmesh.runtime.tls.ClientTls;
 import io.inmesh.runtime.tls.ClientTlsContexts;
+import io.inmesh.telemetry.IstioMetrics;
 import java.lang.ref.WeakReference;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -63,6 +64,8 @@ final class TcpRouting {
   private final OpenConnections open = new OpenConnections();
   private final java.util.function.Supplier<ClientTlsContexts> tlsContexts;
   private final TcpTlsRelay relay = new TcpTlsRelay();
+  /** Istio's TCP metrics, or null while telemetry is off. */
+  private volatile IstioMetrics metrics;
   private volatile Indexed indexed;
 
   /**
@@ -146,7 +149,13 @@ final class TcpRouting {
       throw refused(isa, hostName, ip, "cluster " + clusterName + " has its max_connections ("
           + breaker.thresholds().maxConnections() + ") open (UO)");
     }
-    OpenConnections.Admission admission = new OpenConnections.Admission(breaker);
+    String upstream = host.endpoint().address();
+    OpenConnections.Admission admission = new OpenConnections.Admission(breaker, () -> {
+      IstioMetrics m = metrics;
+      if (m != null) {
+        m.tcpClosed(clusterName, upstream, "-");
+      }
+    });
     InetAddress endpointIp = endpointIps.of(host.endpoint());
     if (endpointIp == null) {
       admission.release();
@@ -227,7 +236,18 @@ final class TcpRouting {
     c.cluster().outlierDetector().record(c.host(), outcome, System.nanoTime());
     if (failure != null) {
       c.admission().release();
+      return;
     }
+    c.admission().established();
+    IstioMetrics m = metrics;
+    if (m != null) {
+      m.tcpOpened(c.cluster().cluster().name(), c.host().endpoint().address());
+    }
+  }
+
+  /** Counts routed connections in Istio's TCP metrics from now on. */
+  void metrics(IstioMetrics istioMetrics) {
+    metrics = istioMetrics;
   }
 
   /** A socket or channel closed: the admission of its routed connection, if any, goes back. */

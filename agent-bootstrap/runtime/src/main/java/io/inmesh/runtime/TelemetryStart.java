@@ -45,6 +45,7 @@ final class TelemetryStart {
           SourceWorkload.fromNode(bootstrap.node()),
           new SnapshotEndpointMetadata(source::snapshot), health, source::snapshot);
       runtime.addListener(telemetry.listener());
+      runtime.tcpMetrics(telemetry.metrics());
       startTracing(config, bootstrap, telemetry, runtime);
       return telemetry;
     } catch (RuntimeException | LinkageError e) {
