@@ -283,6 +283,8 @@ class SidecarModeIT {
   void tcpConnectionsToAVipReachItsEndpoint() throws Exception {
     assertEquals("OK echo ping", command(tcp, "socket " + ECHO_VIP + " " + ECHO_PORT));
     assertEquals("OK echo ping", command(tcp, "nio " + ECHO_VIP + " " + ECHO_PORT));
+    assertEquals("OK echo ping", command(tcp, "nbio " + ECHO_VIP + " " + ECHO_PORT),
+        "a non-blocking connect, as Kafka's and Netty's NIO clients make");
     assertEquals("OK echo ping", command(tcp, "socket " + ECHO + " " + ECHO_PORT),
         "a name the name table resolves");
     assertEquals("OK test",

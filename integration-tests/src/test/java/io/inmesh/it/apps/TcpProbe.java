@@ -17,7 +17,8 @@ import java.sql.Statement;
  * An application that makes TCP connections the way drivers do, for the socket-level routing
  * tests. Commands on stdin, one answer line each ({@code OK ...} or {@code ERR ...}):
  * {@code socket HOST PORT} (a blocking {@link Socket}: sends {@code ping}, answers the first line
- * read back), {@code nio HOST PORT} (the same over a {@link SocketChannel}), {@code jdbc URL}
+ * read back), {@code nio HOST PORT} (the same over a {@link SocketChannel}), {@code nbio HOST
+ * PORT} (the same, connected non-blocking with {@code finishConnect}), {@code jdbc URL}
  * (PostgreSQL: answers the server's {@code current_database()}), {@code open NAME HOST PORT}
  * (as {@code socket}, but the connection stays open under NAME), {@code close NAME}, {@code quit}.
  */
@@ -39,7 +40,8 @@ public final class TcpProbe {
       try {
         answer = "OK " + switch (parts[0]) {
           case "socket" -> viaSocket(parts[1], Integer.parseInt(parts[2]));
-          case "nio" -> viaChannel(parts[1], Integer.parseInt(parts[2]));
+          case "nio" -> viaChannel(parts[1], Integer.parseInt(parts[2]), true);
+          case "nbio" -> viaChannel(parts[1], Integer.parseInt(parts[2]), false);
           case "jdbc" -> viaJdbc(parts[1]);
           case "open" -> open(parts[1], parts[2], Integer.parseInt(parts[3]));
           case "close" -> close(parts[1]);
@@ -87,9 +89,23 @@ public final class TcpProbe {
     }
   }
 
-  private static String viaChannel(String host, int port) throws Exception {
+  /**
+   * @param blocking false to connect as Kafka's and Netty's NIO clients do: non-blocking, then
+   *     {@code finishConnect} until the connection is up
+   */
+  private static String viaChannel(String host, int port, boolean blocking) throws Exception {
     try (SocketChannel channel = SocketChannel.open()) {
-      channel.connect(new InetSocketAddress(host, port));
+      channel.configureBlocking(blocking);
+      if (!channel.connect(new InetSocketAddress(host, port))) {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!channel.finishConnect()) {
+          if (System.nanoTime() > deadline) {
+            throw new java.net.SocketTimeoutException("connect timed out");
+          }
+          Thread.sleep(5);
+        }
+      }
+      channel.configureBlocking(true);
       channel.write(ByteBuffer.wrap("ping\n".getBytes(StandardCharsets.UTF_8)));
       ByteBuffer reply = ByteBuffer.allocate(256);
       StringBuilder text = new StringBuilder();
