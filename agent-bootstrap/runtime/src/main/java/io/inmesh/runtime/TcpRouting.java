@@ -262,11 +262,7 @@ final class TcpRouting {
    * HTTP calls, and any other connection is left alone rather than routed or refused on a guess.
    */
   private static boolean sniffsHttp(OutboundListeners listeners, byte[] ip, int port) {
-    try {
-      return listeners.httpRoutes(InetAddress.getByAddress(ip).getHostAddress(), port) != null;
-    } catch (UnknownHostException e) {
-      return false;
-    }
+    return listeners.httpRoutes(ip, port) != null;
   }
 
   private boolean isOwnListener(byte[] ip, int port) {

@@ -79,6 +79,14 @@ public final class OutboundListeners {
     if (ip == null) {
       ip = names.firstAddress(host);
     }
+    return httpRoutes(ip, port);
+  }
+
+  /**
+   * As {@link #httpRoutes(String, int)} for a destination already resolved: {@code ip}, or null
+   * when its address is unknown.
+   */
+  public RouteTable httpRoutes(byte[] ip, int port) {
     OutboundListener listener = ip == null ? null : index.exact(ip, port);
     if (listener == null) {
       listener = index.wildcard(port);
