@@ -92,11 +92,6 @@ final class OpenConnections {
     }
   }
 
-  int size() {
-    expunge();
-    return open.size();
-  }
-
   private void expunge() {
     for (Object ref = collected.poll(); ref != null; ref = collected.poll()) {
       Key key = (Key) ref;

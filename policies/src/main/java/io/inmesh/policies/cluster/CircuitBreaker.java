@@ -34,11 +34,6 @@ public final class CircuitBreaker {
     return thresholds;
   }
 
-  /** {@code max_requests}: admits one request (held until {@link #requestFinished()}). */
-  public boolean tryStartRequest() {
-    return acquire(requests, thresholds.maxRequests(), requestOverflows);
-  }
-
   public void requestFinished() {
     requests.decrementAndGet();
   }

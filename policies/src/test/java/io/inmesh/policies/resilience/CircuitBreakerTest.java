@@ -84,6 +84,6 @@ class CircuitBreakerTest {
     ClusterState next = ClusterState.of(mesh.state.cluster(), mesh.state.assignment(),
         mesh.state);
     assertEquals(1, next.circuitBreaker().activeRequests());
-    assertFalse(next.circuitBreaker().tryStartRequest());
+    assertFalse(next.circuitBreaker().startRequest(0));
   }
 }
