@@ -69,7 +69,7 @@ final class MeshRuntime implements MeshHandler {
     this.tcp = new TcpRouting(source, exclusions, endpointIps,
         replies == null ? null : replies.address(),
         new AgentFrames(MeshRuntime.class.getClassLoader(), io.inmesh.api.Mesh.class),
-        upstreamTls::contexts);
+        upstreamTls);
   }
 
   @Override

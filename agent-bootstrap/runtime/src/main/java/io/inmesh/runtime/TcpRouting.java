@@ -12,8 +12,6 @@ import io.inmesh.policies.listener.OutboundListeners;
 import io.inmesh.policies.log.AgentLog;
 import io.inmesh.policies.outcome.CallOutcome;
 import io.inmesh.policies.tls.UpstreamTls;
-import io.inmesh.runtime.tls.ClientTls;
-import io.inmesh.runtime.tls.ClientTlsContexts;
 import io.inmesh.telemetry.IstioMetrics;
 import java.lang.ref.WeakReference;
 import java.net.ConnectException;
@@ -62,7 +60,7 @@ final class TcpRouting {
   private final AgentFrames agentFrames;
   private final Set<String> refusalsLogged = ConcurrentHashMap.newKeySet();
   private final OpenConnections open = new OpenConnections();
-  private final java.util.function.Supplier<ClientTlsContexts> tlsContexts;
+  private final UpstreamTlsStep upstreamTls;
   private final TcpTlsRelay relay = new TcpTlsRelay();
   /** Istio's TCP metrics, or null while telemetry is off. */
   private volatile IstioMetrics metrics;
@@ -75,8 +73,8 @@ final class TcpRouting {
    */
   TcpRouting(MeshSource source, Exclusions exclusions, EndpointIps endpointIps,
       InetSocketAddress ownListener, AgentFrames agentFrames,
-      java.util.function.Supplier<ClientTlsContexts> tlsContexts) {
-    this.tlsContexts = tlsContexts;
+      UpstreamTlsStep upstreamTls) {
+    this.upstreamTls = upstreamTls;
     this.source = source;
     this.exclusions = exclusions;
     this.endpointIps = endpointIps;
@@ -192,28 +190,17 @@ final class TcpRouting {
   private InetSocketAddress relayed(InetSocketAddress endpoint, UpstreamTls tls, String cluster,
       InetSocketAddress isa, String hostName, byte[] ip, OpenConnections.Admission admission)
       throws ConnectException {
-    ClientTlsContexts contexts = tlsContexts.get();
     String problem;
-    ClientTls client = null;
-    if (contexts == null) {
-      problem = "TLS is not set up yet";
-    } else {
-      try {
-        client = contexts.forCluster(tls, cluster);
-        problem = client.unusable();
-      } catch (RuntimeException e) {
-        problem = "its TLS cannot be set up: " + e;
-      }
-    }
-    if (problem == null) {
-      try {
-        return relay.open(endpoint, client, describe(isa, hostName, ip));
-      } catch (java.io.IOException e) {
-        problem = "its TLS relay cannot listen: " + e;
-      }
+    try {
+      return relay.open(endpoint, upstreamTls.forEndpoint(tls, cluster),
+          describe(isa, hostName, ip));
+    } catch (UpstreamTlsStep.Unavailable e) {
+      problem = e.getMessage();
+    } catch (java.io.IOException e) {
+      problem = "its TLS relay cannot listen: " + e;
     }
     admission.release();
-    throw refused(isa, hostName, ip, "cluster " + cluster + " requires TLS but " + problem);
+    throw refused(isa, hostName, ip, "cluster " + cluster + " requires TLS: " + problem);
   }
 
   /** Records how a routed connect ended with the cluster's outlier detection. */

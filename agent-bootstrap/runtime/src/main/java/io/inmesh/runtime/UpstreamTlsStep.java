@@ -55,12 +55,23 @@ final class UpstreamTlsStep {
     if (tls == null || "https".equalsIgnoreCase(request.scheme())) {
       return null;
     }
+    if (!request.opensMeshTls()) {
+      throw refused(cluster, "this HTTP client cannot open it yet");
+    }
+    return forEndpoint(tls, cluster);
+  }
+
+  /**
+   * The usable TLS for {@code tls}, an endpoint's transport socket: for an HTTP call, or for a TCP
+   * connection the mesh routes ({@link TcpRouting}).
+   *
+   * @throws Unavailable when it cannot be set up now (logged once per cluster and cause)
+   */
+  ClientTls forEndpoint(UpstreamTls tls, String cluster) throws Unavailable {
     ClientTlsContexts c = contexts;
     String problem;
     ClientTls client = null;
-    if (!request.opensMeshTls()) {
-      problem = "this HTTP client cannot open it yet";
-    } else if (c == null) {
+    if (c == null) {
       problem = "TLS is not set up yet";
     } else {
       try {
@@ -75,11 +86,15 @@ final class UpstreamTlsStep {
       loggedRefusals.remove(cluster);
       return client;
     }
+    throw refused(cluster, problem);
+  }
+
+  private Unavailable refused(String cluster, String problem) {
     if (!problem.equals(loggedRefusals.put(cluster, problem))) {
       // one line per cluster and cause, not one per call
-      LOG.error("cluster %s requires TLS but %s: its calls fail with 503 UF, never in"
-          + " plaintext", cluster, problem);
+      LOG.error("cluster %s requires TLS but %s: its calls fail with 503 UF (its TCP connections"
+          + " are refused), never in plaintext", cluster, problem);
     }
-    throw new Unavailable("upstream TLS unavailable: " + problem);
+    return new Unavailable("upstream TLS unavailable: " + problem);
   }
 }

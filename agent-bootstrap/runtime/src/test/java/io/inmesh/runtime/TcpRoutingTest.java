@@ -133,7 +133,7 @@ class TcpRoutingTest {
     };
     // the production check: the bootstrap API's entry is never on these tests' stacks
     return new TcpRouting(source, exclusions, new EndpointIps(), ownListener,
-        new AgentFrames(TcpRoutingTest.class.getClassLoader(), Mesh.class), () -> null);
+        new AgentFrames(TcpRoutingTest.class.getClassLoader(), Mesh.class), new UpstreamTlsStep());
   }
 
   private static TcpRouting routing(MeshSnapshot snapshot) {
@@ -322,10 +322,10 @@ class TcpRoutingTest {
     Exclusions none = Exclusions.parse(null, null, null);
     // This test's class stands for the agent's code, Entry for the bootstrap API.
     TcpRouting agent = new TcpRouting(source, none, new EndpointIps(), null,
-        new AgentFrames(TcpRoutingTest.class.getClassLoader(), Entry.class), () -> null);
+        new AgentFrames(TcpRoutingTest.class.getClassLoader(), Entry.class), new UpstreamTlsStep());
     assertNull(Entry.connect(agent, unknown));
     TcpRouting application = new TcpRouting(source, none, new EndpointIps(), null,
-        new AgentFrames(new ClassLoader(null) {}, Entry.class), () -> null);
+        new AgentFrames(new ClassLoader(null) {}, Entry.class), new UpstreamTlsStep());
     assertThrows(ConnectException.class, () -> Entry.connect(application, unknown));
   }
 
