@@ -75,12 +75,7 @@ final class ResourceGraph implements XdsGraph {
 
   /** The endpoints of a cluster (inline or from EDS), or null while unknown. */
   EndpointUpdate endpointsOf(String clusterName) {
-    ClusterUpdate cluster = cds.get(clusterName);
-    if (cluster == null) {
-      return null;
-    }
-    return cluster.usesEds() ? eds.get(cluster.cluster().edsServiceName())
-        : cluster.inlineEndpoints();
+    return XdsGraph.endpointsOf(cds.get(clusterName), eds);
   }
 
   Set<String> wantedRouteConfigs() {

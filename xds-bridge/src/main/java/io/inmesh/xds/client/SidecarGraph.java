@@ -81,12 +81,7 @@ final class SidecarGraph implements XdsGraph {
 
   /** The endpoints of a cluster (inline or from EDS), or null while unknown. */
   EndpointUpdate endpointsOf(String clusterName) {
-    ClusterUpdate cluster = cds.get(clusterName);
-    if (cluster == null || cluster.kind() != ClusterUpdate.Kind.ENDPOINTS) {
-      return null;
-    }
-    return cluster.usesEds() ? eds.get(cluster.cluster().edsServiceName())
-        : cluster.inlineEndpoints();
+    return XdsGraph.endpointsOf(cds.get(clusterName), eds);
   }
 
   /** RESOLVED for every target once the mesh has arrived (see the class comment), else null. */

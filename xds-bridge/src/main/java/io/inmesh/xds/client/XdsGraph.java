@@ -1,5 +1,7 @@
 package io.inmesh.xds.client;
 
+import io.inmesh.xds.resource.ClusterUpdate;
+import io.inmesh.xds.resource.EndpointUpdate;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -30,4 +32,16 @@ interface XdsGraph {
 
   /** A definite answer for a target, or null while something it needs has not arrived. */
   TargetState stateOf(String target);
+
+  /**
+   * The endpoints of a cluster, inline or from EDS; null while unknown, and for a cluster that
+   * has none (passthrough, ignored, or not received).
+   */
+  static EndpointUpdate endpointsOf(ClusterUpdate cluster, ResourceCache<EndpointUpdate> eds) {
+    if (cluster == null || cluster.kind() != ClusterUpdate.Kind.ENDPOINTS) {
+      return null;
+    }
+    return cluster.usesEds() ? eds.get(cluster.cluster().edsServiceName())
+        : cluster.inlineEndpoints();
+  }
 }
